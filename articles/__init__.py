@@ -1,0 +1,1 @@
+"""Articles and their sections: the content, its rendering and the public pages."""

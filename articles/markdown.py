@@ -1,0 +1,163 @@
+"""Markdown for section bodies: rendering, citation markers and sanitising.
+
+Editors write CommonMark. A citation marker is ``[@key]`` where ``key`` is a reference's
+citation key; several sources go in one marker separated by semicolons:
+``[@planchard2018; @kris2014]``. Raw HTML typed by an editor is shown as text, links may
+only use http(s) or mailto, and whatever the renderer produces is passed through nh3 so
+no script, event handler or ``javascript:`` URL survives.
+"""
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import nh3
+from django.utils.html import escape
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+MARKER_PATTERN = re.compile(r"\[\s*(@[\w-]+(?:\s*[;,]\s*@[\w-]+)*)\s*\]")
+KEY_PATTERN = re.compile(r"@([\w-]+)")
+
+# Headings inside a section start at h3: the page has h1 (title) and h2 (sections), so
+# "#", "##" and "###" all become h3 and deeper levels follow ("####" is h4).
+FIRST_BODY_HEADING_LEVEL = 3
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "sup",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "id", "title", "class", "aria-label"},
+    "sup": {"class"},
+    "ol": {"start"},
+    "th": {"style"},
+    "td": {"style"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@dataclass
+class CitationContext:
+    """What the renderer needs to turn markers into numbered links.
+
+    ``numbers`` maps each citation key of the section to its number in the article.
+    ``occurrences`` counts citations of each number so far, giving every marker a
+    unique anchor for the reference list's “back to text” links.
+    """
+
+    numbers: Mapping[str, int]
+    occurrences: dict[int, int] = field(default_factory=dict)
+
+    def anchor_for(self, number: int) -> str:
+        count = self.occurrences.get(number, 0) + 1
+        self.occurrences[number] = count
+        return f"cite-{number}-{count}"
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] != "[":
+        return False
+    match = MARKER_PATTERN.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"keys": KEY_PATTERN.findall(match.group(1))}
+        token.content = match.group(0)
+    state.pos = match.end()
+    return True
+
+
+def _render_citation(self, tokens, idx, options, env) -> str:
+    keys = tokens[idx].meta["keys"]
+    context: CitationContext | None = env.get("citations")
+    if context is None:
+        return escape(tokens[idx].content)
+    links = []
+    for key in keys:
+        number = context.numbers.get(key)
+        if number is None:
+            links.append('<a class="citation-missing" title="Source unavailable">?</a>')
+            continue
+        anchor = context.anchor_for(number)
+        links.append(
+            f'<a href="#ref-{number}" id="{anchor}" class="citation" '
+            f'aria-label="Reference {number}">{number}</a>'
+        )
+    return '<sup class="citations">' + ", ".join(links) + "</sup>"
+
+
+def _render_heading_open(self, tokens, idx, options, env) -> str:
+    return f"<h{_body_heading_level(tokens[idx].tag)}>"
+
+
+def _render_heading_close(self, tokens, idx, options, env) -> str:
+    return f"</h{_body_heading_level(tokens[idx].tag)}>\n"
+
+
+def _body_heading_level(tag: str) -> int:
+    return max(int(tag[1]), FIRST_BODY_HEADING_LEVEL)
+
+
+def _build_parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False})
+    parser.enable(["table", "strikethrough"])
+    parser.inline.ruler.before("link", "citation", _citation_rule)
+    parser.add_render_rule("citation", _render_citation)
+    parser.add_render_rule("heading_open", _render_heading_open)
+    parser.add_render_rule("heading_close", _render_heading_close)
+    return parser
+
+
+_parser = _build_parser()
+
+
+def citation_keys(body: str) -> list[str]:
+    """The citation keys of ``body`` in order of first appearance, without repeats."""
+    keys: list[str] = []
+    for block in _parser.parse(body or ""):
+        for token in block.children or ():
+            if token.type == "citation":
+                for key in token.meta["keys"]:
+                    if key not in keys:
+                        keys.append(key)
+    return keys
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def render(body: str, context: CitationContext | None = None) -> str:
+    """Render a section body to sanitised HTML; ``context`` numbers the markers."""
+    env = {"citations": context or CitationContext(numbers={})}
+    return sanitise(_parser.render(body or "", env))

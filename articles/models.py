@@ -1,0 +1,354 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from articles import markdown
+from config.slugs import unique_slug
+from references.models import Reference
+
+
+class ArticleStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under Review")
+    APPROVED = "approved", _("Approved")
+
+
+@dataclass(frozen=True)
+class ReviewStep:
+    label: str
+    state: str  # "done", "current" or "upcoming"
+
+    @property
+    def state_label(self) -> str:
+        return {
+            "done": _("completed"),
+            "current": _("current step"),
+            "upcoming": _("not yet reached"),
+        }[self.state]
+
+
+class PublicArticleQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(published=True)
+
+
+class Article(ConcurrentTransitionMixin, models.Model):
+    """A clinical question and its medically reviewed answer.
+
+    ``status`` moves only through the transitions below, which ``editorial.services``
+    drive; assigning it directly raises. ``last_updated`` is the date readers see: it
+    moves when the content changes, never on a status change.
+    """
+
+    CONTENT_FIELDS = ("title", "summary", "specialty", "keywords")
+
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        help_text=_("The clinical question, as a reader would ask it."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "The address of the public page. Made from the title when left blank; "
+            "fixed once the article has been public."
+        ),
+    )
+    summary = models.TextField(
+        _("short answer"),
+        blank=True,
+        help_text=_("Two or three sentences answering the question (plain text)."),
+    )
+    specialty = models.CharField(_("specialty"), max_length=100, blank=True)
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=300,
+        blank=True,
+        help_text=_("Separated by commas."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="authored_articles",
+        verbose_name=_("author"),
+    )
+    status = FSMField(
+        _("review status"),
+        max_length=20,
+        choices=ArticleStatus.choices,
+        default=ArticleStatus.SUBMITTED,
+        protected=True,
+    )
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Only published articles appear on the public site."),
+    )
+    first_published_at = models.DateTimeField(
+        _("first published"), null=True, blank=True, editable=False
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+    last_updated = models.DateTimeField(
+        _("last updated"), default=timezone.now, editable=False
+    )
+
+    objects = PublicArticleQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-last_updated"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, "slug", self.title, "article")
+        if self.published and self.first_published_at is None:
+            self.first_published_at = timezone.now()
+        if self.pk is not None and self._content_changed():
+            self.last_updated = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.pk is None or self.first_published_at is None:
+            return
+        stored_slug = (
+            Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        )
+        if stored_slug and self.slug != stored_slug:
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "The address cannot change once the article has been public "
+                        "(links to “%(slug)s” would break). Keep “%(slug)s”."
+                    )
+                    % {"slug": stored_slug}
+                }
+            )
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == ArticleStatus.APPROVED
+
+    @property
+    def review_steps(self) -> list[ReviewStep]:
+        """The three review steps for the status tracker, the current one marked."""
+        current = ArticleStatus.values.index(self.status)
+        return [
+            ReviewStep(
+                label=label,
+                state="done"
+                if index < current
+                else "current"
+                if index == current
+                else "upcoming",
+            )
+            for index, label in enumerate(ArticleStatus.labels)
+        ]
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+    def touch(self) -> None:
+        """Record that the content changed through a related row (a section)."""
+        now = timezone.now()
+        Article.objects.filter(pk=self.pk).update(last_updated=now, modified=now)
+        self.last_updated = now
+
+    def _content_changed(self) -> bool:
+        stored = Article.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS).first()
+        if stored is None:
+            return True
+        return any(stored[name] != getattr(self, name) for name in self.CONTENT_FIELDS)
+
+    # Transitions change the state in memory only; editorial.services checks who may
+    # take them, saves, records history and queues notifications.
+
+    @transition(
+        field=status,
+        source=ArticleStatus.SUBMITTED,
+        target=ArticleStatus.UNDER_REVIEW,
+        custom={"label": _("Start review"), "admin": False},
+    )
+    def start_review(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=ArticleStatus.UNDER_REVIEW,
+        target=ArticleStatus.SUBMITTED,
+        custom={"label": _("Request changes"), "admin": False},
+    )
+    def request_changes(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=ArticleStatus.UNDER_REVIEW,
+        target=ArticleStatus.APPROVED,
+        custom={"label": _("Approve"), "admin": False},
+    )
+    def approve(self) -> None:
+        pass
+
+
+class Section(models.Model):
+    """A part of an article's answer, in Markdown with citation markers."""
+
+    class Kind(models.TextChoices):
+        GUIDELINES = "guidelines", _("From the Guidelines")
+        DRUG_LABEL = "drug_label", _("From the FDA Drug Label")
+        RESEARCH = "research", _("From the Research")
+        GENERAL = "general", _("General")
+
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="sections",
+        verbose_name=_("article"),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.GENERAL
+    )
+    heading = models.CharField(
+        _("heading"),
+        max_length=200,
+        blank=True,
+        help_text=_("Left blank, the kind is used (for example “From the Research”)."),
+    )
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Markdown: **bold**, *italics*, “- ” bullets (indent two spaces to nest), "
+            "“### ” sub-headings. Cite with [@key] or [@key1; @key2]."
+        ),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self) -> str:
+        return self.display_heading
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.sync_citations()
+            self.article.touch()
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            self.article.touch()
+        return result
+
+    def clean(self):
+        unknown = self.unknown_citation_keys()
+        if unknown:
+            raise ValidationError({"body": unknown_keys_message(unknown)})
+
+    @property
+    def display_heading(self) -> str:
+        return self.heading or self.get_kind_display()
+
+    def unknown_citation_keys(self) -> list[str]:
+        keys = markdown.citation_keys(self.body)
+        known = set(
+            Reference.objects.filter(citation_key__in=keys).values_list(
+                "citation_key", flat=True
+            )
+        )
+        return [key for key in keys if key not in known]
+
+    def sync_citations(self) -> None:
+        """Make the section's Citation rows match the markers in its body."""
+        keys = markdown.citation_keys(self.body)
+        references = {
+            reference.citation_key: reference
+            for reference in Reference.objects.filter(citation_key__in=keys)
+        }
+        unknown = [key for key in keys if key not in references]
+        if unknown:
+            raise ValidationError({"body": unknown_keys_message(unknown)})
+        existing = {citation.key: citation for citation in self.citations.all()}
+        for position, key in enumerate(keys):
+            citation = existing.pop(key, None)
+            if citation is None:
+                Citation.objects.create(
+                    section=self, reference=references[key], key=key, position=position
+                )
+            elif citation.position != position or citation.reference != references[key]:
+                citation.position = position
+                citation.reference = references[key]
+                citation.save()
+        for stale in existing.values():
+            stale.delete()
+
+
+def unknown_keys_message(keys: list[str]) -> str:
+    markers = ", ".join(f"[@{key}]" for key in keys)
+    return _(
+        "No reference in the library has the citation key of %(markers)s. Add the "
+        "reference to the library first, or correct the key."
+    ) % {"markers": markers}
+
+
+class Citation(models.Model):
+    """A marker in a section pointing at a reference of the library.
+
+    Rows are derived from the section body on save; numbers are not stored but counted
+    per article in order of first appearance (see ``articles.selectors``).
+    """
+
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.CASCADE,
+        related_name="citations",
+        verbose_name=_("section"),
+    )
+    reference = models.ForeignKey(
+        Reference,
+        on_delete=models.PROTECT,
+        related_name="citations",
+        verbose_name=_("reference"),
+    )
+    key = models.CharField(_("marker key"), max_length=80)
+    position = models.PositiveIntegerField(_("position in section"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["section", "position"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "key"], name="citation_unique_key_per_section"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"[@{self.key}] → {self.reference}"

@@ -1,0 +1,19 @@
+"""Settings for the test suite: production settings with test-only conveniences.
+
+Debug stays off (as Django's test runner forces anyway); only what would slow tests or
+reach outside is swapped.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key-" + "x" * 50)
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+WHITENOISE_USE_FINDERS = True
+SECURE_SSL_REDIRECT = False

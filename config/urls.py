@@ -1,0 +1,14 @@
+"""Top-level URLs: the admin, the public site, the reviewer desk."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("advisory-board/", include("reviewers.urls")),
+    path("", include("editorial.urls")),
+    path("", include("articles.urls")),
+]

@@ -1,0 +1,1 @@
+"""The reference library: shared sources, their identifiers and their format."""

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from references.models import Reference
+
+
+@admin.register(Reference)
+class ReferenceAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "kind", "citation_key", "year", "doi", "pmid")
+    list_filter = ("kind", "year")
+    search_fields = (
+        "title",
+        "citation_key",
+        "doi",
+        "pmid",
+        "pmcid",
+        "nct_number",
+        "authors",
+    )
+    fieldsets = (
+        (None, {"fields": ("kind", "citation_key", "title", "authors")}),
+        (_("Publication"), {"fields": ("source", "year", "volume", "issue", "pages")}),
+        (_("Identifiers"), {"fields": ("doi", "pmid", "pmcid", "nct_number", "url")}),
+    )

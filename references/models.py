@@ -1,0 +1,214 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from config.slugs import unique_slug
+from references import identifiers
+
+VANCOUVER_AUTHOR_LIMIT = 6
+
+
+class Reference(models.Model):
+    """A source in the shared library; articles cite it by its ``citation_key``."""
+
+    class Kind(models.TextChoices):
+        GUIDELINE = "guideline", _("Guideline")
+        DRUG_LABEL = "drug_label", _("FDA Drug Label")
+        RESEARCH = "research", _("Research")
+        REVIEW = "review", _("Review")
+        CLINICAL_TRIAL = "clinical_trial", _("Clinical Trial")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    citation_key = models.SlugField(
+        _("citation key"),
+        max_length=80,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "Cite this reference in a section by typing [@key]. Left blank, it is made "
+            "from the first author and the year."
+        ),
+    )
+    title = models.CharField(_("title"), max_length=500)
+    authors = models.TextField(
+        _("authors"),
+        blank=True,
+        help_text=_(
+            "Vancouver style, separated by commas: “Planchard D, Popat S, Kerr K”, or "
+            "an organisation."
+        ),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Journal (abbreviated) or issuing organisation."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    volume = models.CharField(_("volume"), max_length=30, blank=True)
+    issue = models.CharField(_("issue"), max_length=30, blank=True)
+    pages = models.CharField(_("pages"), max_length=50, blank=True)
+    doi = models.CharField(
+        _("DOI"),
+        max_length=255,
+        blank=True,
+        validators=[identifiers.validate_doi],
+        help_text=_("Bare DOI or https://doi.org/… link; stored as the bare DOI."),
+    )
+    pmid = models.CharField(
+        _("PMID"), max_length=8, blank=True, validators=[identifiers.validate_pmid]
+    )
+    pmcid = models.CharField(
+        _("PMCID"), max_length=20, blank=True, validators=[identifiers.validate_pmcid]
+    )
+    nct_number = models.CharField(
+        _("NCT number"),
+        max_length=11,
+        blank=True,
+        validators=[identifiers.validate_nct_number],
+    )
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("doi"),
+                condition=~models.Q(doi=""),
+                name="reference_unique_doi",
+                violation_error_message=_("Another reference already has this DOI."),
+            ),
+            models.UniqueConstraint(
+                fields=["pmid"],
+                condition=~models.Q(pmid=""),
+                name="reference_unique_pmid",
+                violation_error_message=_("Another reference already has this PMID."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        year = f" ({self.year})" if self.year else ""
+        return f"{self.title}{year}"
+
+    def save(self, *args, **kwargs):
+        self.normalise_identifiers()
+        if not self.citation_key:
+            self.citation_key = self._default_citation_key()
+        super().save(*args, **kwargs)
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:references_reference_change", args=[self.pk])
+
+    def clean_fields(self, exclude=None):
+        # Normalise before the field validators see the value, so a pasted
+        # https://doi.org/… link or a padded PMID is accepted.
+        self.normalise_identifiers()
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        errors = {}
+        for field, label in (("doi", _("DOI")), ("pmid", _("PMID"))):
+            value = getattr(self, field)
+            if not value:
+                continue
+            lookup = {f"{field}__iexact": value}
+            existing = Reference.objects.filter(**lookup).exclude(pk=self.pk).first()
+            if existing is not None:
+                errors[field] = ValidationError(
+                    _(
+                        "A reference with this %(label)s already exists: “%(title)s” "
+                        "(citation key “%(key)s”, number %(id)s in the library). Cite "
+                        "that one instead of adding it again."
+                    ),
+                    code="duplicate",
+                    params={
+                        "label": label,
+                        "title": existing.title,
+                        "key": existing.citation_key,
+                        "id": existing.pk,
+                    },
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def normalise_identifiers(self) -> None:
+        self.doi = identifiers.normalise_doi(self.doi or "")
+        self.pmid = (self.pmid or "").strip()
+        self.pmcid = (self.pmcid or "").strip().upper()
+        self.nct_number = (self.nct_number or "").strip().upper()
+
+    def _default_citation_key(self) -> str:
+        first_author = re.split(r"[,;]", self.authors or "")[0].strip()
+        surname = first_author.split(" ")[0] if first_author else self.title
+        return unique_slug(self, "citation_key", f"{surname}{self.year or ''}", "ref")
+
+    @property
+    def doi_url(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self) -> str:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def pmc_url(self) -> str:
+        return (
+            f"https://www.ncbi.nlm.nih.gov/pmc/articles/{self.pmcid}/"
+            if self.pmcid
+            else ""
+        )
+
+    @property
+    def clinical_trial_url(self) -> str:
+        return (
+            f"https://clinicaltrials.gov/study/{self.nct_number}"
+            if self.nct_number
+            else ""
+        )
+
+    def vancouver(self) -> str:
+        """The reference in Vancouver style, as plain text (templates escape it)."""
+        parts = []
+        authors = [a.strip() for a in (self.authors or "").split(",") if a.strip()]
+        if authors:
+            if len(authors) > VANCOUVER_AUTHOR_LIMIT:
+                authors = authors[:VANCOUVER_AUTHOR_LIMIT] + ["et al"]
+            parts.append(", ".join(authors) + ".")
+        parts.append(_end_with_period(self.title))
+        if self.source:
+            parts.append(_end_with_period(self.source))
+        published = ""
+        if self.year:
+            published = str(self.year)
+        if self.volume:
+            published += f";{self.volume}"
+            if self.issue:
+                published += f"({self.issue})"
+        if self.pages:
+            published += f":{self.pages}"
+        if published:
+            parts.append(published + ".")
+        if self.doi:
+            parts.append(f"doi:{self.doi}.")
+        if self.pmid:
+            parts.append(f"PMID: {self.pmid}.")
+        if self.nct_number:
+            parts.append(f"ClinicalTrials.gov: {self.nct_number}.")
+        return " ".join(parts)
+
+
+def _end_with_period(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."

@@ -1,0 +1,1 @@
+"""The Medical Advisory Board: its members, their credentials and public profiles."""

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from reviewers.models import AdvisoryBoardMember
+
+
+@admin.register(AdvisoryBoardMember)
+class AdvisoryBoardMemberAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "display_name",
+        "credentials",
+        "specialty",
+        "institution",
+        "is_active",
+    )
+    list_filter = ("is_active", "specialty")
+    search_fields = ("display_name", "specialty", "institution", "user__username")
+    raw_id_fields = ("user",)

@@ -1,0 +1,91 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from config.slugs import unique_slug
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone. Use an IANA name such as Europe/Paris."),
+            code="invalid_time_zone",
+            params={"value": value},
+        )
+
+
+class BoardMemberQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class AdvisoryBoardMember(models.Model):
+    """A member of the Medical Advisory Board; with a user account they can review."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="board_member",
+        verbose_name=_("user account"),
+        help_text=_("The account the member signs in with to review articles."),
+    )
+    display_name = models.CharField(_("display name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, blank=True)
+    credentials = models.CharField(
+        _("credentials"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example MD, PhD."),
+    )
+    specialty = models.CharField(_("specialty"), max_length=100, blank=True)
+    institution = models.CharField(_("institution"), max_length=200, blank=True)
+    bio = models.TextField(_("short biography"), blank=True)
+    conflict_of_interest = models.TextField(
+        _("conflict-of-interest disclosure"),
+        blank=True,
+        help_text=_("Shown publicly. Write “None declared.” when there is none."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("Due dates and reminders follow this time zone."),
+    )
+
+    objects = BoardMemberQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = _("advisory board member")
+        verbose_name_plural = _("advisory board members")
+
+    def __str__(self) -> str:
+        return self.name_with_credentials
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, "slug", self.display_name, "member")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviewers:member", kwargs={"slug": self.slug})
+
+    @property
+    def name_with_credentials(self) -> str:
+        if self.credentials:
+            return f"{self.display_name}, {self.credentials}"
+        return self.display_name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)

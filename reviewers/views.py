@@ -1,0 +1,18 @@
+"""Public pages of the Medical Advisory Board."""
+
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from reviewers.models import AdvisoryBoardMember
+
+
+@require_safe
+def board(request):
+    members = AdvisoryBoardMember.objects.active()
+    return render(request, "reviewers/board.html", {"members": members})
+
+
+@require_safe
+def member(request, slug: str):
+    board_member = get_object_or_404(AdvisoryBoardMember.objects.active(), slug=slug)
+    return render(request, "reviewers/member.html", {"member": board_member})
