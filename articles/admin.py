@@ -1,9 +1,10 @@
+"""Admin pieces owned by the content app. The article admin itself is assembled in
+``editorial.admin``, where the review workflow is."""
+
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
-from django_fsm.admin import FSMAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.models import Article, Citation, Section
+from articles.models import ApprovedVersion, Citation, Section
 
 
 class SectionInline(admin.StackedInline):
@@ -13,49 +14,30 @@ class SectionInline(admin.StackedInline):
     ordering = ("order", "pk")
 
 
-@admin.register(Article)
-class ArticleAdmin(FSMAdminMixin, SimpleHistoryAdmin):
-    fsm_fields = ["status"]
-    list_display = ("title", "status", "published", "specialty", "last_updated")
-    list_filter = ("status", "published", "specialty")
-    search_fields = ("title", "summary", "keywords", "slug")
-    readonly_fields = (
-        "status",
-        "last_updated",
-        "first_published_at",
-        "created",
-        "modified",
-    )
-    prepopulated_fields = {}
-    fieldsets = (
-        (None, {"fields": ("title", "slug", "summary", "specialty", "keywords")}),
-        (_("Publication"), {"fields": ("author", "published", "status")}),
-        (
-            _("Dates"),
-            {
-                "classes": ("collapse",),
-                "fields": ("last_updated", "first_published_at", "created", "modified"),
-            },
-        ),
-    )
-    inlines = [SectionInline]
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
 
-    def get_changeform_initial_data(self, request):
-        initial = super().get_changeform_initial_data(request)
-        initial.setdefault("author", request.user.pk)
-        return initial
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
-    """Read-only: citations follow the markers typed in section bodies."""
+class CitationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Citations follow the markers typed in section bodies."""
 
     list_display = ("key", "reference", "section")
     list_select_related = ("reference", "section__article")
     search_fields = ("key", "reference__title", "section__article__title")
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(ApprovedVersion)
+class ApprovedVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Frozen at approval; nobody edits what reviewers approved."""
+
+    list_display = ("article", "number", "approved_at", "review_round")
+    list_select_related = ("article",)
+    search_fields = ("article__title",)

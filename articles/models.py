@@ -6,10 +6,11 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from articles import markdown
+from config.fsm import WorkflowModelMixin
 from config.slugs import unique_slug
 from references.models import Reference
 
@@ -34,12 +35,30 @@ class ReviewStep:
         }[self.state]
 
 
+def review_steps(status: str) -> list[ReviewStep]:
+    """The three review steps for the status tracker, the current one marked."""
+    current = ArticleStatus.values.index(status)
+    return [
+        ReviewStep(
+            label=label,
+            state=(
+                "done"
+                if index < current
+                else "current"
+                if index == current
+                else "upcoming"
+            ),
+        )
+        for index, label in enumerate(ArticleStatus.labels)
+    ]
+
+
 class PublicArticleQuerySet(models.QuerySet):
     def public(self):
         return self.filter(published=True)
 
 
-class Article(ConcurrentTransitionMixin, models.Model):
+class Article(WorkflowModelMixin, models.Model):
     """A clinical question and its medically reviewed answer.
 
     ``status`` moves only through the transitions below, which ``editorial.services``
@@ -89,6 +108,21 @@ class Article(ConcurrentTransitionMixin, models.Model):
         default=ArticleStatus.SUBMITTED,
         protected=True,
     )
+    review_round = models.PositiveIntegerField(
+        _("review round"),
+        default=1,
+        editable=False,
+        help_text=_("Moves on each time the article leaves review."),
+    )
+    required_approvals = models.PositiveSmallIntegerField(
+        _("approvals required"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How many reviewers must approve. Left blank: every reviewer of the round "
+            "who has not declined (at least one)."
+        ),
+    )
     published = models.BooleanField(
         _("published"),
         default=False,
@@ -110,6 +144,12 @@ class Article(ConcurrentTransitionMixin, models.Model):
         ordering = ["-last_updated"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [
+            ("start_review", _("Can send an article to review")),
+            ("reopen_article", _("Can reopen an approved article for review")),
+            ("restore_article_version", _("Can restore an earlier version")),
+            ("review_article", _("Can review articles assigned to them")),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -121,6 +161,9 @@ class Article(ConcurrentTransitionMixin, models.Model):
             self.first_published_at = timezone.now()
         if self.pk is not None and self._content_changed():
             self.last_updated = timezone.now()
+            if self.needs_revision_on_edit:
+                self.revise()
+                self._change_reason = _("content edited: back to Submitted")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -148,30 +191,32 @@ class Article(ConcurrentTransitionMixin, models.Model):
         return self.status == ArticleStatus.APPROVED
 
     @property
-    def review_steps(self) -> list[ReviewStep]:
-        """The three review steps for the status tracker, the current one marked."""
-        current = ArticleStatus.values.index(self.status)
-        return [
-            ReviewStep(
-                label=label,
-                state="done"
-                if index < current
-                else "current"
-                if index == current
-                else "upcoming",
-            )
-            for index, label in enumerate(ArticleStatus.labels)
-        ]
+    def review_steps(self) -> list["ReviewStep"]:
+        return review_steps(self.status)
 
     @property
     def keyword_list(self) -> list[str]:
         return [word.strip() for word in self.keywords.split(",") if word.strip()]
 
-    def touch(self) -> None:
-        """Record that the content changed through a related row (a section)."""
-        now = timezone.now()
-        Article.objects.filter(pk=self.pk).update(last_updated=now, modified=now)
-        self.last_updated = now
+    def touch(self, *, user=None, reason: str = "") -> None:
+        """Record that the content changed through a related row (a section, a cited
+        reference): the reader-facing date moves and a reviewed article goes back to
+        Submitted."""
+        article = Article.objects.get(pk=self.pk)
+        article.last_updated = timezone.now()
+        if article.needs_revision_on_edit:
+            article.revise()
+            article._change_reason = reason or _("content edited: back to Submitted")
+        if user is not None:
+            article._history_user = user
+        article.save()
+        self.last_updated = article.last_updated
+        self.__dict__["status"] = article.status
+        self.review_round = article.review_round
+
+    @property
+    def needs_revision_on_edit(self) -> bool:
+        return self.status in (ArticleStatus.UNDER_REVIEW, ArticleStatus.APPROVED)
 
     def _content_changed(self) -> bool:
         stored = Article.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS).first()
@@ -179,14 +224,54 @@ class Article(ConcurrentTransitionMixin, models.Model):
             return True
         return any(stored[name] != getattr(self, name) for name in self.CONTENT_FIELDS)
 
-    # Transitions change the state in memory only; editorial.services checks who may
-    # take them, saves, records history and queues notifications.
+    # Review assignments live in the editorial app, which depends on this one; the
+    # transitions read them only through the reverse relation ``review_assignments``.
+
+    def live_assignments(self, round_number: int | None = None):
+        """Assignments of a round that are invited or accepted (still able to act)."""
+        return self.review_assignments.filter(
+            round=self.review_round if round_number is None else round_number,
+            state__in=("invited", "accepted"),
+        )
+
+    def reviewers_to_invite_exist(self) -> bool:
+        """A review can start: reviewers are invited in this round, or the previous
+        round's reviewers can be invited again."""
+        if self.live_assignments().exists():
+            return True
+        return (
+            self.review_round > 1
+            and self.review_assignments.filter(
+                round=self.review_round - 1,
+                state__in=("invited", "accepted", "completed", "cancelled"),
+            ).exists()
+        )
+
+    def is_accepted_reviewer(self, user) -> bool:
+        return (
+            user.is_authenticated
+            and self.review_assignments.filter(
+                round=self.review_round, state="accepted", reviewer__user=user
+            ).exists()
+        )
+
+    # Transitions change the state in memory only; editorial.services checks the
+    # assignment rules, saves, records history and queues notifications. A round of
+    # review closes whenever the article leaves Under Review.
 
     @transition(
         field=status,
         source=ArticleStatus.SUBMITTED,
         target=ArticleStatus.UNDER_REVIEW,
-        custom={"label": _("Start review"), "admin": False},
+        conditions=[reviewers_to_invite_exist],
+        permission="articles.start_review",
+        custom={
+            "label": _("Start review"),
+            "help_text": _(
+                "Sends the article to its reviewers. After changes were requested, "
+                "this opens the next round and invites the same reviewers again."
+            ),
+        },
     )
     def start_review(self) -> None:
         pass
@@ -195,19 +280,49 @@ class Article(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=ArticleStatus.UNDER_REVIEW,
         target=ArticleStatus.SUBMITTED,
+        permission=lambda article, user: article.is_accepted_reviewer(user),
         custom={"label": _("Request changes"), "admin": False},
     )
     def request_changes(self) -> None:
-        pass
+        self.review_round += 1
 
     @transition(
         field=status,
         source=ArticleStatus.UNDER_REVIEW,
         target=ArticleStatus.APPROVED,
+        permission=lambda article, user: article.is_accepted_reviewer(user),
         custom={"label": _("Approve"), "admin": False},
     )
     def approve(self) -> None:
+        self.review_round += 1
+
+    @transition(
+        field=status,
+        source=ArticleStatus.APPROVED,
+        target=ArticleStatus.UNDER_REVIEW,
+        permission="articles.reopen_article",
+        custom={
+            "label": _("Reopen for review"),
+            "help_text": _(
+                "Sends an approved article back to review; the last reviewers are "
+                "invited again. Readers keep the approved version meanwhile."
+            ),
+            "form": "editorial.forms.ReopenForm",
+        },
+    )
+    def reopen(self, reason: str = "") -> None:
         pass
+
+    @transition(
+        field=status,
+        source=[ArticleStatus.UNDER_REVIEW, ArticleStatus.APPROVED],
+        target=ArticleStatus.SUBMITTED,
+        custom={"label": _("Revise"), "admin": False},
+    )
+    def revise(self) -> None:
+        """Content changed after review started: what reviewers saw is outdated."""
+        if self.status == ArticleStatus.UNDER_REVIEW:
+            self.review_round += 1
 
 
 class Section(models.Model):
@@ -257,12 +372,12 @@ class Section(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             self.sync_citations()
-            self.article.touch()
+            self.article.touch(user=getattr(self, "_history_user", None))
 
     def delete(self, *args, **kwargs):
         with transaction.atomic():
             result = super().delete(*args, **kwargs)
-            self.article.touch()
+            self.article.touch(user=getattr(self, "_history_user", None))
         return result
 
     def clean(self):
@@ -352,3 +467,39 @@ class Citation(models.Model):
 
     def __str__(self) -> str:
         return f"[@{self.key}] → {self.reference}"
+
+
+class ApprovedVersion(models.Model):
+    """A frozen copy of an article as its reviewers approved it.
+
+    Readers see the latest approved version while a newer working copy is under review,
+    so approved content never changes silently under them. ``content`` holds the
+    sections, the numbered references and the article fields (see
+    ``articles.selectors.article_content``); ``approvers`` the reviewers' public names.
+    """
+
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="approved_versions",
+        verbose_name=_("article"),
+    )
+    number = models.PositiveIntegerField(_("version"))
+    review_round = models.PositiveIntegerField(_("review round"))
+    approved_at = models.DateTimeField(_("approved at"))
+    content = models.JSONField(_("content"))
+    approvers = models.JSONField(_("approved by"), default=list)
+
+    class Meta:
+        ordering = ["article", "-number"]
+        get_latest_by = "number"
+        verbose_name = _("approved version")
+        verbose_name_plural = _("approved versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="approved_version_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} — v{self.number} ({self.approved_at:%Y-%m-%d})"

@@ -1,19 +1,55 @@
-"""Reads for the public pages: what they show, in a fixed number of queries."""
+"""Reads for the article pages: content, numbering, approved versions, history.
+
+An article's content is captured as a plain dictionary (``article_content``): the
+fields, the sections with their marker numbers and the numbered references. The same
+shape is frozen in ``ApprovedVersion.content``, rebuilt from history for any past
+moment, compared by ``articles.diffing`` and rendered by ``body_from_content``, so the
+live page, the approved version and the review desk all show an article the same way.
+"""
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString, mark_safe
 
 from articles import markdown
-from articles.models import Article, Citation, Section
+from articles.models import (
+    ApprovedVersion,
+    Article,
+    ArticleStatus,
+    Citation,
+    ReviewStep,
+    Section,
+    review_steps,
+)
 from references.models import Reference
+
+REFERENCE_FIELDS = (
+    "kind",
+    "citation_key",
+    "title",
+    "authors",
+    "source",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "pmcid",
+    "nct_number",
+    "url",
+)
 
 
 @dataclass(frozen=True)
 class RenderedSection:
-    section: Section
+    kind: str
+    kind_label: str
+    heading: str
     html: SafeString
 
 
@@ -34,6 +70,51 @@ class ArticleBody:
     references: list[NumberedReference]
 
 
+@dataclass(frozen=True)
+class ArticlePage:
+    """What the public page shows: the approved version if there is one, otherwise
+    the working copy with its pending-review caution."""
+
+    article: Article
+    content: dict[str, Any]
+    body: ArticleBody
+    approved_version: ApprovedVersion | None
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.approved_version is not None
+
+    @property
+    def update_pending(self) -> bool:
+        """A newer working copy exists than the approved version readers see."""
+        return self.approved_version is not None and not self.article.is_approved
+
+    @property
+    def title(self) -> str:
+        return self.content["title"]
+
+    @property
+    def summary(self) -> str:
+        return self.content["summary"]
+
+    @property
+    def last_updated(self) -> datetime:
+        return datetime.fromisoformat(self.content["last_updated"])
+
+    @property
+    def last_reviewed(self) -> datetime | None:
+        return self.approved_version.approved_at if self.approved_version else None
+
+    @property
+    def reviewed_by(self) -> list[dict[str, str]]:
+        return self.approved_version.approvers if self.approved_version else []
+
+    @property
+    def review_steps(self) -> list[ReviewStep]:
+        status = ArticleStatus.APPROVED if self.is_reviewed else self.article.status
+        return review_steps(status)
+
+
 def public_articles() -> QuerySet[Article]:
     return Article.objects.public().order_by("-last_updated")
 
@@ -43,45 +124,142 @@ def public_article(*, slug: str) -> Article:
     return get_object_or_404(public_articles(), slug=slug)
 
 
-def article_body(*, article: Article) -> ArticleBody:
-    """Sections rendered with citation numbers, and the numbered reference list.
+def latest_approved_version(*, article: Article) -> ApprovedVersion | None:
+    return article.approved_versions.order_by("-number").first()
 
-    Numbers are per article, in order of first appearance across the sections; a
-    reference cited again keeps its number. Two queries whatever the article's size.
-    """
-    sections = list(
-        Section.objects.filter(article=article).prefetch_related(
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.select_related("reference").order_by(
-                    "position"
-                ),
-            )
+
+def article_page(*, article: Article) -> ArticlePage:
+    version = latest_approved_version(article=article)
+    content = version.content if version else article_content(article=article)
+    return ArticlePage(
+        article=article,
+        content=content,
+        body=body_from_content(content),
+        approved_version=version,
+    )
+
+
+def article_content(*, article: Article) -> dict[str, Any]:
+    """The working copy as a dictionary, numbered; two queries whatever its size."""
+    sections = Section.objects.filter(article=article).prefetch_related(
+        Prefetch(
+            "citations",
+            queryset=Citation.objects.select_related("reference").order_by("position"),
         )
     )
+    return _content(
+        article,
+        [
+            (section, [(c.key, c.reference) for c in section.citations.all()])
+            for section in sections
+        ],
+    )
+
+
+def article_content_as_of(*, article: Article, moment: datetime) -> dict[str, Any]:
+    """The article's content as it stood at ``moment``, rebuilt from history."""
+    past_article = article.history.as_of(moment)
+    sections = sorted(
+        Section.history.as_of(moment).filter(article_id=article.pk),
+        key=lambda section: (section.order, section.pk),
+    )
+    citations = Citation.history.as_of(moment).filter(
+        section_id__in=[section.pk for section in sections]
+    )
+    reference_ids = {citation.reference_id for citation in citations}
+    references = {
+        reference.pk: reference
+        for reference in Reference.history.as_of(moment).filter(pk__in=reference_ids)
+    }
+    by_section: dict[int, list[Citation]] = {}
+    for citation in sorted(citations, key=lambda c: c.position):
+        by_section.setdefault(citation.section_id, []).append(citation)
+    return _content(
+        past_article,
+        [
+            (
+                section,
+                [
+                    (c.key, references[c.reference_id])
+                    for c in by_section.get(section.pk, [])
+                    if c.reference_id in references
+                ],
+            )
+            for section in sections
+        ],
+    )
+
+
+def _content(article, sections_with_citations) -> dict[str, Any]:
     numbers: dict[int, int] = {}
-    references: dict[int, Reference] = {}
-    counts: dict[int, int] = {}
-    rendered = []
-    for section in sections:
-        keys_to_numbers = {}
-        for citation in section.citations.all():
-            reference = citation.reference
+    references: list[dict[str, Any]] = []
+    sections = []
+    for section, citations in sections_with_citations:
+        key_numbers = {}
+        for key, reference in citations:
             if reference.pk not in numbers:
                 numbers[reference.pk] = len(numbers) + 1
-                references[reference.pk] = reference
-            keys_to_numbers[citation.key] = numbers[reference.pk]
-        context = markdown.CitationContext(numbers=keys_to_numbers)
-        html = markdown.render(section.body, context)
-        for number, count in context.occurrences.items():
-            counts[number] = counts.get(number, 0) + count
-        rendered.append(RenderedSection(section=section, html=mark_safe(html)))  # noqa: S308 - sanitised by nh3
+                references.append(
+                    {"number": numbers[reference.pk], "id": reference.pk}
+                    | {name: getattr(reference, name) for name in REFERENCE_FIELDS}
+                )
+            key_numbers[key] = numbers[reference.pk]
+        sections.append(
+            {
+                "id": section.pk,
+                "order": section.order,
+                "kind": section.kind,
+                "heading": section.heading,
+                "body": section.body,
+                "numbers": key_numbers,
+            }
+        )
+    return {
+        "title": article.title,
+        "summary": article.summary,
+        "specialty": article.specialty,
+        "keywords": article.keywords,
+        "last_updated": article.last_updated.isoformat(),
+        "sections": sections,
+        "references": references,
+    }
+
+
+def body_from_content(content: dict[str, Any]) -> ArticleBody:
+    """Render sections with citation numbers, and the numbered reference list."""
+    kinds = dict(Section.Kind.choices)
+    # One tally for the whole article, so a source cited again in a later section
+    # gets a new anchor (cite-N-2, …) rather than repeating the first section's id.
+    counts: dict[int, int] = {}
+    rendered = []
+    for section in content["sections"]:
+        context = markdown.CitationContext(
+            numbers=section["numbers"], occurrences=counts
+        )
+        html = markdown.render(section["body"], context)
+        kind_label = str(kinds.get(section["kind"], section["kind"]))
+        rendered.append(
+            RenderedSection(
+                kind=section["kind"],
+                kind_label=kind_label,
+                heading=section["heading"] or kind_label,
+                html=mark_safe(html),  # noqa: S308 - sanitised by nh3 in render()
+            )
+        )
     numbered = [
         NumberedReference(
-            number=numbers[pk],
-            reference=reference,
-            citation_count=counts.get(numbers[pk], 0),
+            number=item["number"],
+            reference=Reference(
+                pk=item.get("id"), **{name: item[name] for name in REFERENCE_FIELDS}
+            ),
+            citation_count=counts.get(item["number"], 0),
         )
-        for pk, reference in references.items()
+        for item in content["references"]
     ]
     return ArticleBody(sections=rendered, references=numbered)
+
+
+def article_body(*, article: Article) -> ArticleBody:
+    """The working copy rendered (the reviewer desk and the public page before any
+    approval)."""
+    return body_from_content(article_content(article=article))

@@ -19,15 +19,16 @@ def article_list(request):
 @require_safe
 def article_detail(request, slug: str):
     article = selectors.public_article(slug=slug)
-    body = selectors.article_body(article=article)
+    page = selectors.article_page(article=article)
     audience = request.GET.get("audience")
     return render(
         request,
         "articles/detail.html",
         {
             "article": article,
-            "sections": body.sections,
-            "references": body.references,
+            "page": page,
+            "sections": page.body.sections,
+            "references": page.body.references,
             "audience": audience if audience in AUDIENCES else "",
             "editors_email": settings.MEDREVIEW_EDITORS_EMAIL,
         },

@@ -194,3 +194,7 @@ LOGGING = {
 MEDREVIEW_EDITORS_EMAIL = env.str(
     "MEDREVIEW_EDITORS_EMAIL", default="editors@medreview.invalid"
 )
+
+# Review deadlines, in whole days in the reviewer's time zone.
+MEDREVIEW_RESPOND_WITHIN_DAYS = env.int("MEDREVIEW_RESPOND_WITHIN_DAYS", default=7)
+MEDREVIEW_REVIEW_WITHIN_DAYS = env.int("MEDREVIEW_REVIEW_WITHIN_DAYS", default=21)

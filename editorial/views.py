@@ -1,9 +1,28 @@
-from django.shortcuts import render
-from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_safe
+"""The editorial policy page and the reviewer desk at /review/.
 
-from articles import markdown
-from editorial.models import EditorialPolicy
+Desk views are thin: they find the signed-in reviewer's own assignment (anyone else's
+is a 404) and call ``editorial.services``, which checks every rule again.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from articles import diffing, markdown
+from articles.selectors import (
+    article_content,
+    body_from_content,
+    latest_approved_version,
+)
+from editorial import selectors, services
+from editorial.forms import DecisionForm, DeclineForm
+from editorial.models import AssignmentState, EditorialPolicy
 
 
 @require_safe
@@ -13,3 +32,143 @@ def editorial_policy(request):
     return render(
         request, "editorial/policy.html", {"policy": policy, "policy_html": html}
     )
+
+
+def reviewer_required(view):
+    """Signed in, and a board member allowed to review."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        member = getattr(request.user, "board_member", None)
+        if (
+            member is None
+            or not member.is_active
+            or not request.user.has_perm("articles.review_article")
+        ):
+            raise PermissionDenied(
+                _("The reviewer desk is for members of the Medical Advisory Board.")
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _own_assignment(request, pk: int):
+    return get_object_or_404(
+        selectors.assignments_for_reviewer(user=request.user), pk=pk
+    )
+
+
+@require_safe
+@reviewer_required
+def desk(request):
+    assignments = list(selectors.assignments_for_reviewer(user=request.user))
+    return render(
+        request,
+        "editorial/desk.html",
+        {
+            "to_answer": [a for a in assignments if a.state == AssignmentState.INVITED],
+            "in_progress": [
+                a for a in assignments if a.state == AssignmentState.ACCEPTED
+            ],
+            "closed": [a for a in assignments if not a.is_live],
+        },
+    )
+
+
+@require_safe
+@reviewer_required
+def assignment_detail(request, pk: int):
+    assignment = _own_assignment(request, pk)
+    article = assignment.article
+    working_copy = article_content(article=article)
+    approved = latest_approved_version(article=article)
+    comparison = diffing.compare(approved.content, working_copy) if approved else None
+    body = body_from_content(working_copy)
+    return render(
+        request,
+        "editorial/assignment.html",
+        {
+            "assignment": assignment,
+            "article": article,
+            "sections": body.sections,
+            "references": body.references,
+            "approved": approved,
+            "comparison": comparison,
+            "old_label": _("approved version %(n)s") % {"n": approved.number}
+            if approved
+            else "",
+            "new_label": _("this working copy"),
+            "decision_form": DecisionForm(
+                initial={"seen_last_updated": article.last_updated.isoformat()}
+            ),
+            "decline_form": DeclineForm(),
+            "can_decide": assignment.state == AssignmentState.ACCEPTED
+            and assignment.round == article.review_round
+            and article.status == "under_review",
+        },
+    )
+
+
+def _run(request, action, success: str):
+    try:
+        action()
+    except services.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+
+
+@require_POST
+@reviewer_required
+def assignment_accept(request, pk: int):
+    assignment = _own_assignment(request, pk)
+    _run(
+        request,
+        lambda: services.assignment_accept(assignment=assignment, user=request.user),
+        _("Thank you: you accepted this review."),
+    )
+    return redirect("editorial:assignment", pk=pk)
+
+
+@require_POST
+@reviewer_required
+def assignment_decline(request, pk: int):
+    assignment = _own_assignment(request, pk)
+    form = DeclineForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    _run(
+        request,
+        lambda: services.assignment_decline(
+            assignment=assignment, user=request.user, note=note
+        ),
+        _("You declined this review; the editors are told."),
+    )
+    return redirect("editorial:desk")
+
+
+@require_POST
+@reviewer_required
+def assignment_decide(request, pk: int):
+    assignment = _own_assignment(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Choose approve or request changes, then send your decision again."),
+        )
+        return redirect("editorial:assignment", pk=pk)
+    data = form.cleaned_data
+    _run(
+        request,
+        lambda: services.review_decide(
+            assignment=assignment,
+            user=request.user,
+            recommendation=data["recommendation"],
+            comments=data["comments"],
+            seen_last_updated=data["seen_last_updated"],
+        ),
+        _("Your decision is recorded."),
+    )
+    return redirect("editorial:assignment", pk=pk)

@@ -1,0 +1,72 @@
+"""Writes on article content that are more than a model save."""
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from articles.models import ApprovedVersion, Article, Section
+from articles.selectors import article_content, article_content_as_of
+
+
+def approved_version_create(
+    *,
+    article: Article,
+    approvers: list[dict[str, Any]],
+    approved_at: datetime.datetime,
+) -> ApprovedVersion:
+    """Freeze the article as approved: content, numbering, references, approvers."""
+    latest = article.approved_versions.order_by("-number").first()
+    return ApprovedVersion.objects.create(
+        article=article,
+        number=(latest.number + 1) if latest else 1,
+        review_round=article.review_round - 1,
+        approved_at=approved_at,
+        content=article_content(article=article),
+        approvers=approvers,
+    )
+
+
+def article_restore(
+    *, article: Article, moment: datetime.datetime, user: AbstractBaseUser
+) -> Article:
+    """Make the working copy what it was at ``moment``.
+
+    The restore is itself an edit: it is recorded in history with the user and the
+    date restored, and a reviewed article goes back to Submitted for review.
+    """
+    if not user.has_perm("articles.restore_article_version"):
+        raise ValidationError(_("Only editors may restore an earlier version."))
+    past = article_content_as_of(article=article, moment=moment)
+    reason = _("restored the version of %(date)s") % {
+        "date": formats.date_format(moment, "DATETIME_FORMAT")
+    }
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article.pk)
+        for name in Article.CONTENT_FIELDS:
+            setattr(article, name, past[name])
+        article._history_user = user
+        article._change_reason = reason
+        article.save()
+        current = {section.pk: section for section in article.sections.all()}
+        kept = set()
+        for data in past["sections"]:
+            section = current.get(data["id"]) or Section(article=article)
+            for name in ("order", "kind", "heading", "body"):
+                setattr(section, name, data[name])
+            section.full_clean(exclude=["article"])
+            section._history_user = user
+            section._change_reason = reason
+            section.save()
+            kept.add(section.pk)
+        for pk, section in current.items():
+            if pk not in kept:
+                section._history_user = user
+                section._change_reason = reason
+                section.delete()
+        article.refresh_from_db()
+    return article

@@ -1,0 +1,75 @@
+from django import forms
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from editorial.models import Recommendation, ReviewAssignment
+
+
+class ReopenForm(forms.Form):
+    """The reason asked for when an editor reopens an approved article."""
+
+    reason = forms.CharField(
+        label=_("Why is the article reopened?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+    )
+
+
+class AssignmentInlineForm(forms.ModelForm):
+    """Adds a reviewer to the article's current round; the model's rules (not the
+    author, no recorded conflict, has an account) are shown as form errors."""
+
+    class Meta:
+        model = ReviewAssignment
+        fields = ("reviewer",)
+
+    def clean(self):
+        cleaned = super().clean()
+        reviewer = cleaned.get("reviewer")
+        article = self.instance.article if self.instance.article_id else None
+        if reviewer and article and not self.instance.pk:
+            already = ReviewAssignment.objects.filter(
+                article=article, reviewer=reviewer, round=article.review_round
+            ).first()
+            if already is not None:
+                raise forms.ValidationError(
+                    _("%(member)s was already invited to round %(round)s (%(state)s).")
+                    % {
+                        "member": reviewer,
+                        "round": article.review_round,
+                        "state": already.get_state_display().lower(),
+                    }
+                )
+        return cleaned
+
+
+class DecisionForm(forms.Form):
+    recommendation = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=Recommendation.choices,
+        widget=forms.RadioSelect,
+    )
+    comments = forms.CharField(
+        label=_("Comments for the editors"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Required when you request changes: say what must change."),
+        max_length=10000,
+    )
+    # The version the reviewer read, to refuse a decision on a page gone stale.
+    seen_last_updated = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_seen_last_updated(self):
+        value = parse_datetime(self.cleaned_data["seen_last_updated"])
+        if value is None:
+            raise forms.ValidationError(_("Reload the page and decide again."))
+        return value
+
+
+class DeclineForm(forms.Form):
+    note = forms.CharField(
+        label=_("Reason (optional, seen by the editors)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

@@ -1,0 +1,134 @@
+"""Reads for editors and reviewers: queues, timelines, versions."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from articles.models import ApprovedVersion, Article, ArticleStatus, Section
+from editorial.models import LIVE_STATES, ReviewAssignment, ReviewerConflict
+
+
+def assignments_for_reviewer(*, user) -> QuerySet[ReviewAssignment]:
+    """A reviewer's own assignments, newest first; nobody else's."""
+    return (
+        ReviewAssignment.objects.for_user(user)
+        .select_related("article", "reviewer")
+        .order_by("-invited_at")
+    )
+
+
+def articles_waiting_on_editors() -> QuerySet[Article]:
+    """Submitted articles (new, or back with requested changes) and articles in
+    review that have no reviewer left to act."""
+    in_review_without_reviewers = Q(status=ArticleStatus.UNDER_REVIEW) & ~Q(
+        pk__in=ReviewAssignment.objects.filter(state__in=LIVE_STATES).values(
+            "article_id"
+        )
+    )
+    return Article.objects.filter(
+        Q(status=ArticleStatus.SUBMITTED) | in_review_without_reviewers
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    moment: datetime.datetime
+    user: object
+    category: str  # "article", "section", "assignment", "conflict", "approval"
+    description: str
+
+
+def _describe(record, label: str) -> str:
+    kind = {"+": _("created"), "~": _("changed"), "-": _("deleted")}[
+        record.history_type
+    ]
+    text = f"{label} {kind}"
+    if record.history_change_reason:
+        text += f": {record.history_change_reason}"
+    elif record.history_type == "~" and record.prev_record is not None:
+        changed = record.diff_against(record.prev_record).changed_fields
+        if changed:
+            text += " (" + ", ".join(changed) + ")"
+    return text
+
+
+def article_timeline(*, article: Article) -> list[TimelineEvent]:
+    """Every recorded edit, transition, assignment and decision, newest first."""
+    events = []
+    for record in article.history.select_related("history_user"):
+        events.append(
+            TimelineEvent(
+                record.history_date,
+                record.history_user,
+                "article",
+                _describe(record, _("Article")),
+            )
+        )
+    for record in Section.history.filter(article_id=article.pk).select_related(
+        "history_user"
+    ):
+        label = _("Section “%(heading)s”") % {
+            "heading": record.heading or record.get_kind_display()
+        }
+        events.append(
+            TimelineEvent(
+                record.history_date,
+                record.history_user,
+                "section",
+                _describe(record, label),
+            )
+        )
+    for record in ReviewAssignment.history.filter(article_id=article.pk).select_related(
+        "history_user", "reviewer"
+    ):
+        label = _("Assignment of %(member)s, round %(round)s") % {
+            "member": record.reviewer,
+            "round": record.round,
+        }
+        events.append(
+            TimelineEvent(
+                record.history_date,
+                record.history_user,
+                "assignment",
+                _describe(record, label),
+            )
+        )
+    for record in ReviewerConflict.history.filter(article_id=article.pk).select_related(
+        "history_user", "member"
+    ):
+        events.append(
+            TimelineEvent(
+                record.history_date,
+                record.history_user,
+                "conflict",
+                _describe(
+                    record, _("Conflict of %(member)s") % {"member": record.member}
+                ),
+            )
+        )
+    for version in ApprovedVersion.objects.filter(article=article):
+        names = ", ".join(approver["name"] for approver in version.approvers)
+        events.append(
+            TimelineEvent(
+                version.approved_at,
+                None,
+                "approval",
+                _("Version %(number)s approved by %(names)s")
+                % {"number": version.number, "names": names},
+            )
+        )
+    return sorted(events, key=lambda event: event.moment, reverse=True)
+
+
+def content_moments(*, article: Article) -> list[datetime.datetime]:
+    """The moments the article's content changed: the versions one can compare or
+    restore, newest first."""
+    moments = set(article.history.values_list("history_date", flat=True))
+    moments |= set(
+        Section.history.filter(article_id=article.pk).values_list(
+            "history_date", flat=True
+        )
+    )
+    return sorted(moments, reverse=True)
