@@ -123,6 +123,21 @@ class Article(WorkflowModelMixin, models.Model):
             "who has not declined (at least one)."
         ),
     )
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("re-review every (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Left blank, the site's default (12 months) applies."),
+    )
+    next_review_due = models.DateField(
+        _("next review due"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set on approval from the re-review interval; an approved article past "
+            "this date goes back to review by itself."
+        ),
+    )
     published = models.BooleanField(
         _("published"),
         default=False,

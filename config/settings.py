@@ -9,6 +9,7 @@ debug is off the security settings below are on (`manage.py check --deploy` is c
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -155,7 +156,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -163,6 +164,24 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing must not hang a web request when the broker is down: the outbox row is
+# already written and the outbox sweep sends it once the broker is back.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", 3.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 3,
+}
+CELERY_BEAT_SCHEDULE = {
+    "send-due-reminders": {
+        "task": "editorial.tasks.send_due_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    "flush-outbox": {"task": "editorial.tasks.flush_outbox", "schedule": 60},
+    "start-due-rereviews": {
+        "task": "editorial.tasks.start_due_rereviews",
+        "schedule": crontab(hour=6, minute=0),
+    },
+}
 
 # Security: on whenever debug is off.
 SESSION_COOKIE_HTTPONLY = True
@@ -195,6 +214,29 @@ MEDREVIEW_EDITORS_EMAIL = env.str(
     "MEDREVIEW_EDITORS_EMAIL", default="editors@medreview.invalid"
 )
 
+# The public address of the site, for links in emails.
+MEDREVIEW_BASE_URL = env.str("MEDREVIEW_BASE_URL", default="http://127.0.0.1:8000")
+
 # Review deadlines, in whole days in the reviewer's time zone.
-MEDREVIEW_RESPOND_WITHIN_DAYS = env.int("MEDREVIEW_RESPOND_WITHIN_DAYS", default=7)
+MEDREVIEW_RESPOND_WITHIN_DAYS = env.int("MEDREVIEW_RESPOND_WITHIN_DAYS", default=10)
 MEDREVIEW_REVIEW_WITHIN_DAYS = env.int("MEDREVIEW_REVIEW_WITHIN_DAYS", default=21)
+# Approved articles go back to review after this many months (overridable per article).
+MEDREVIEW_REREVIEW_MONTHS = env.int("MEDREVIEW_REREVIEW_MONTHS", default=12)
+# Accept/decline links in invitation emails stop working after this many days.
+MEDREVIEW_INVITATION_LINK_DAYS = env.int("MEDREVIEW_INVITATION_LINK_DAYS", default=14)
+
+# Reminder schedule: each step counts whole days from an assignment date ("invited",
+# "respond_by" or "review_by"; negative is before). Checked when the apps load.
+MEDREVIEW_REMINDERS = {
+    "invitation_first": {"from": "invited", "days": 3},
+    "invitation_second": {"from": "invited", "days": 7},
+    "invitation_expiry": {"from": "respond_by", "days": 0},
+    "review_early": {"from": "review_by", "days": -7},
+    "review_soon": {"from": "review_by", "days": -2},
+    "review_late": {"from": "review_by", "days": 1},
+    "review_escalation": {"from": "review_by", "days": 7},
+}
+# A reminder missed (workers down) is still sent when less late than this, else skipped.
+MEDREVIEW_REMINDER_LATE_LIMIT_HOURS = env.int(
+    "MEDREVIEW_REMINDER_LATE_LIMIT_HOURS", default=48
+)

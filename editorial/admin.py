@@ -7,6 +7,7 @@ workflow: its transition buttons, assignment and conflict inlines all call
 
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -34,6 +35,8 @@ from editorial.forms import AssignmentInlineForm
 from editorial.models import (
     LIVE_STATES,
     EditorialPolicy,
+    OutboundEmail,
+    Reminder,
     ReviewAssignment,
     ReviewerConflict,
 )
@@ -409,6 +412,29 @@ def _format(moment: datetime.datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
 
 
+class ReminderInline(admin.TabularInline):
+    """The assignment's planned and sent reminders, as the sweep sees them."""
+
+    model = Reminder
+    extra = 0
+    can_delete = False
+    fields = ("step", "deadline", "planned_at", "status", "sent_at", "note")
+    readonly_fields = fields
+    ordering = ("planned_at",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DueDatesForm(forms.ModelForm):
+    class Meta:
+        model = ReviewAssignment
+        fields = ("respond_by", "review_by")
+
+
 @admin.register(ReviewAssignment)
 class ReviewAssignmentAdmin(SimpleHistoryAdmin):
     """All assignments across articles; withdrawing is the only change editors make
@@ -426,7 +452,9 @@ class ReviewAssignmentAdmin(SimpleHistoryAdmin):
     list_filter = ("state", "recommendation", "reviewer")
     list_select_related = ("article", "reviewer")
     search_fields = ("article__title", "reviewer__display_name")
-    readonly_fields = (
+    form = DueDatesForm
+    inlines = [ReminderInline]
+    fields = (
         "article",
         "reviewer",
         "round",
@@ -441,6 +469,19 @@ class ReviewAssignmentAdmin(SimpleHistoryAdmin):
         "comments",
         "closing_note",
     )
+    readonly_fields = (
+        "article",
+        "reviewer",
+        "round",
+        "state",
+        "invited_by",
+        "invited_at",
+        "responded_at",
+        "completed_at",
+        "recommendation",
+        "comments",
+        "closing_note",
+    )
     actions = ["withdraw_selected"]
 
     def has_add_permission(self, request):
@@ -448,6 +489,28 @@ class ReviewAssignmentAdmin(SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.is_live:
+            return (*self.readonly_fields, "respond_by", "review_by")
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        """New deadlines go through the service, which re-plans the reminders."""
+        if not form.has_changed():
+            return
+        try:
+            services.assignment_set_due_dates(
+                assignment=ReviewAssignment.objects.get(pk=obj.pk),
+                user=request.user,
+                respond_by=form.cleaned_data["respond_by"],
+                review_by=form.cleaned_data["review_by"],
+            )
+        except services.WorkflowError as error:
+            self.message_user(request, error.message, messages.ERROR)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # reminders are read-only here
 
     @admin.display(description=_("due"))
     def due(self, obj):
@@ -501,6 +564,25 @@ class ReviewerConflictAdmin(SimpleHistoryAdmin):
             )
         except services.WorkflowError as error:
             self.message_user(request, error.message, messages.ERROR)
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """The outbox, read-only: what was sent, what waits, what failed."""
+
+    list_display = ("subject", "to_address", "kind", "status", "created_at", "sent_at")
+    list_filter = ("status", "kind")
+    search_fields = ("subject", "to_address", "dedupe_key")
+    readonly_fields = [field.name for field in OutboundEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(EditorialPolicy)

@@ -7,4 +7,9 @@ class EditorialConfig(AppConfig):
     verbose_name = _("Editorial workflow")
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from editorial import signals  # noqa: F401
+        from editorial.reminders import validate_schedule
+
+        validate_schedule(settings.MEDREVIEW_REMINDERS)

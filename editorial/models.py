@@ -44,6 +44,7 @@ class AssignmentState(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     CANCELLED = "cancelled", _("Closed with the round")
+    EXPIRED = "expired", _("Invitation expired")
 
 
 LIVE_STATES = (AssignmentState.INVITED, AssignmentState.ACCEPTED)
@@ -92,8 +93,11 @@ class ReviewAssignment(WorkflowModelMixin, models.Model):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("invited by"),
+        help_text=_("Empty when the site invited the reviewer (periodic re-review)."),
     )
     invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
     respond_by = models.DateTimeField(
@@ -206,6 +210,15 @@ class ReviewAssignment(WorkflowModelMixin, models.Model):
         return False
 
     @property
+    def is_due_today(self) -> bool:
+        """Due before the end of today, as the reviewer's own calendar counts days."""
+        due = self.due_at
+        if due is None or self.is_overdue:
+            return False
+        zone = self.reviewer.zone
+        return due.astimezone(zone).date() == timezone.now().astimezone(zone).date()
+
+    @property
     def due_at(self) -> datetime.datetime | None:
         """The next date the reviewer must meet."""
         if self.state == AssignmentState.INVITED:
@@ -228,6 +241,10 @@ class ReviewAssignment(WorkflowModelMixin, models.Model):
         self.recommendation = recommendation
         self.comments = comments
         self.completed_at = timezone.now()
+
+    @transition(field=state, source=AssignmentState.INVITED, target="expired")
+    def expire(self) -> None:
+        self.closing_note = _("no answer before the respond-by date")
 
     @transition(field=state, source=list(LIVE_STATES), target="withdrawn")
     def withdraw(self, note: str) -> None:
@@ -277,3 +294,115 @@ class ReviewerConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} ↔ {self.article}: {self.note}"
+
+
+class ReminderStep(models.TextChoices):
+    INVITATION_FIRST = "invitation_first", _("Invitation reminder")
+    INVITATION_SECOND = "invitation_second", _("Second invitation reminder")
+    INVITATION_EXPIRY = "invitation_expiry", _("Invitation expiry")
+    REVIEW_EARLY = "review_early", _("Review due soon")
+    REVIEW_SOON = "review_soon", _("Review due in two days")
+    REVIEW_LATE = "review_late", _("Review overdue")
+    REVIEW_ESCALATION = "review_escalation", _("Overdue review escalated")
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    CANCELLED = "cancelled", _("Cancelled")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class Reminder(models.Model):
+    """One planned reminder of an assignment.
+
+    Rows are written when the assignment is created, accepted, given new dates or
+    closed (``editorial.reminders.reminders_plan``); the sweep sends the due ones. The
+    unique constraint makes a second copy of a step for the same deadline impossible,
+    so no reminder can go out twice.
+    """
+
+    assignment = models.ForeignKey(
+        ReviewAssignment,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("assignment"),
+    )
+    step = models.CharField(_("step"), max_length=30, choices=ReminderStep.choices)
+    deadline = models.DateTimeField(
+        _("deadline"), help_text=_("The assignment date this step counts from.")
+    )
+    planned_at = models.DateTimeField(_("planned for"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ReminderStatus.choices,
+        default=ReminderStatus.PENDING,
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["planned_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "step", "deadline"],
+                name="reminder_unique_step_per_deadline",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "planned_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()} — {self.planned_at:%Y-%m-%d %H:%M}"
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboundEmail(models.Model):
+    """An email written in the same transaction as the change it reports.
+
+    The row is the promise that the email goes out: a Celery task sends it after the
+    commit, and if the broker was down the outbox sweep sends it later. Sending locks
+    the row and marks it sent in the same transaction, so a task delivered twice sends
+    once. ``dedupe_key`` refuses a second email for the same event.
+    """
+
+    dedupe_key = models.CharField(_("event key"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=50)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    to_address = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text body"))
+    body_html = models.TextField(_("HTML body"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=EmailStatus.choices,
+        default=EmailStatus.PENDING,
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outbound email")
+        verbose_name_plural = _("outbound emails")
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to_address}"

@@ -1,32 +1,239 @@
-"""Who is told what when the workflow moves. Filled in by the notifications work:
-each function queues Celery tasks after the transaction commits."""
+"""Who is told what when the workflow moves.
 
-from editorial.models import ReviewAssignment
+Each function writes outbox emails (``editorial.emails``) inside the caller's
+transaction; they are sent after it commits. Dates are shown in each recipient's time
+zone, links point at the reviewer desk or the editors' admin.
+"""
+
+import datetime
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from editorial import emails, tokens
+from editorial.models import Reminder, ReviewAssignment
+
+
+def _admin_article_path(article) -> str:
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def _tell_editors(*, kind: str, key: str, subject: str, template: str, context: dict):
+    for recipient in emails.editors():
+        emails.email_create(
+            kind=kind,
+            key=key,
+            recipient=recipient,
+            subject=subject,
+            template=template,
+            context=context,
+        )
 
 
 def assignment_created(assignment: ReviewAssignment) -> None:
-    pass
+    """The invitation, with the desk link and signed accept/decline links."""
+    recipient = emails.recipient_for(assignment.reviewer.user)
+    if recipient is None:
+        return
+    emails.email_create(
+        kind="invitation",
+        key=f"invitation:{assignment.pk}",
+        recipient=recipient,
+        subject=_("Review invitation: %(title)s") % {"title": assignment.article.title},
+        template="invitation",
+        context={
+            "assignment": assignment,
+            "article": assignment.article,
+            "desk_path": reverse("editorial:assignment", args=[assignment.pk]),
+            "accept_path": reverse(
+                "editorial:respond",
+                args=[tokens.invitation_token(assignment, tokens.ACCEPT)],
+            ),
+            "decline_path": reverse(
+                "editorial:respond",
+                args=[tokens.invitation_token(assignment, tokens.DECLINE)],
+            ),
+        },
+    )
 
 
 def assignment_answered(assignment: ReviewAssignment) -> None:
-    pass
+    _tell_editors(
+        kind=f"assignment_{assignment.state}",
+        key=f"answered:{assignment.pk}",
+        subject=_("%(member)s %(answer)s to review “%(title)s”")
+        % {
+            "member": assignment.reviewer.display_name,
+            "answer": _("accepted")
+            if assignment.state == "accepted"
+            else _("declined"),
+            "title": assignment.article.title,
+        },
+        template="assignment_answered",
+        context={
+            "assignment": assignment,
+            "article": assignment.article,
+            "admin_path": _admin_article_path(assignment.article),
+        },
+    )
 
 
-def assignment_closed(assignment: ReviewAssignment) -> None:
-    pass
-
-
-def review_started(article) -> None:
-    pass
+def assignment_expired(assignment: ReviewAssignment) -> None:
+    _tell_editors(
+        kind="invitation_expired",
+        key=f"expired:{assignment.pk}",
+        subject=_("No answer from %(member)s: invitation for “%(title)s” expired")
+        % {
+            "member": assignment.reviewer.display_name,
+            "title": assignment.article.title,
+        },
+        template="invitation_expired",
+        context={
+            "assignment": assignment,
+            "article": assignment.article,
+            "admin_path": _admin_article_path(assignment.article),
+        },
+    )
 
 
 def changes_requested(assignment: ReviewAssignment) -> None:
-    pass
+    _tell_editors(
+        kind="changes_requested",
+        key=f"decision:{assignment.pk}",
+        subject=_("Changes requested on “%(title)s”")
+        % {"title": assignment.article.title},
+        template="changes_requested",
+        context={
+            "assignment": assignment,
+            "article": assignment.article,
+            "admin_path": _admin_article_path(assignment.article),
+        },
+    )
 
 
 def reviewer_approved(assignment: ReviewAssignment) -> None:
-    pass
+    _tell_editors(
+        kind="reviewer_approved",
+        key=f"decision:{assignment.pk}",
+        subject=_("%(member)s approved “%(title)s”")
+        % {
+            "member": assignment.reviewer.display_name,
+            "title": assignment.article.title,
+        },
+        template="reviewer_approved",
+        context={
+            "assignment": assignment,
+            "article": assignment.article,
+            "admin_path": _admin_article_path(assignment.article),
+        },
+    )
 
 
-def article_approved(article) -> None:
-    pass
+def article_approved(article, version) -> None:
+    """To the author and the editors."""
+    context = {
+        "article": article,
+        "version": version,
+        "public_path": article.get_absolute_url(),
+        "admin_path": _admin_article_path(article),
+    }
+    subject = _("Approved: %(title)s") % {"title": article.title}
+    key = f"approved:{article.pk}:{version.number}"
+    recipients = emails.editors()
+    author = emails.recipient_for(article.author)
+    if author and all(r.user.pk != author.user.pk for r in recipients):
+        recipients.append(author)
+    for recipient in recipients:
+        emails.email_create(
+            kind="article_approved",
+            key=key,
+            recipient=recipient,
+            subject=subject,
+            template="article_approved",
+            context=context,
+        )
+
+
+def review_overdue(reminder: Reminder) -> None:
+    """Editors copied when a review is a day late, and told again a week late."""
+    assignment = reminder.assignment
+    _tell_editors(
+        kind=f"overdue_{reminder.step}",
+        key=f"overdue:{reminder.pk}",
+        subject=_("Overdue review: %(member)s on “%(title)s”")
+        % {
+            "member": assignment.reviewer.display_name,
+            "title": assignment.article.title,
+        },
+        template="review_overdue",
+        context={
+            "assignment": assignment,
+            "article": assignment.article,
+            "reminder": reminder,
+            "escalation": reminder.step == "review_escalation",
+            "admin_path": _admin_article_path(assignment.article),
+        },
+    )
+
+
+def reminder_digest(*, member, reminders: list[Reminder], now: datetime.datetime):
+    """One email for all of a reviewer's reminders due today, sent at once inside the
+    sweep's transaction."""
+    recipient = emails.recipient_for(member.user)
+    if recipient is None:
+        return
+    local_day = now.astimezone(member.zone).date()
+    email = emails.email_create(
+        kind="reminder",
+        key=f"reminder:{member.pk}:{local_day.isoformat()}",
+        recipient=recipient,
+        subject=_("Reminder: %(count)s review task(s) waiting")
+        % {"count": len(reminders)},
+        template="reminder_digest",
+        context={
+            "member": member,
+            "items": [
+                {
+                    "reminder": reminder,
+                    "assignment": reminder.assignment,
+                    "desk_path": reverse(
+                        "editorial:assignment", args=[reminder.assignment_id]
+                    ),
+                }
+                for reminder in reminders
+            ],
+            "desk_path": reverse("editorial:desk"),
+        },
+        send_after_commit=False,
+    )
+    if email is not None:
+        emails.send_now(email)
+
+
+def reminders_paused(member, *, paused: bool) -> None:
+    _tell_editors(
+        kind="reminders_paused" if paused else "reminders_resumed",
+        key=f"pause:{member.pk}:{paused}:{datetime.datetime.now().timestamp()}",
+        subject=(
+            _("%(member)s paused their review reminders")
+            if paused
+            else _("%(member)s resumed their review reminders")
+        )
+        % {"member": member.display_name},
+        template="reminders_paused",
+        context={"member": member, "paused": paused},
+    )
+
+
+def rereview_started(article, assignments: list[ReviewAssignment]) -> None:
+    _tell_editors(
+        kind="rereview_started",
+        key=f"rereview:{article.pk}:{article.review_round}",
+        subject=_("Periodic re-review started: %(title)s") % {"title": article.title},
+        template="rereview_started",
+        context={
+            "article": article,
+            "assignments": assignments,
+            "admin_path": _admin_article_path(article),
+        },
+    )

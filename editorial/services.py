@@ -7,6 +7,7 @@ arriving together are applied one after the other; it records the acting user an
 reason in history, and queues notifications only after the transaction commits.
 """
 
+import calendar
 import datetime
 from collections.abc import Iterable
 
@@ -29,6 +30,7 @@ from editorial.models import (
     ReviewerConflict,
     end_of_day,
 )
+from editorial.reminders import reminders_plan
 from reviewers.models import AdvisoryBoardMember
 
 
@@ -53,6 +55,12 @@ def _save(instance, *, user, reason: str) -> None:
         instance._history_user = user
     instance._change_reason = reason
     instance.save()
+
+
+def _save_assignment(assignment: ReviewAssignment, *, user, reason: str) -> None:
+    """Save an assignment change and re-plan its reminders in the same transaction."""
+    _save(assignment, user=user, reason=reason)
+    reminders_plan(assignment=assignment)
 
 
 def _require_editor(user, permission: str) -> None:
@@ -100,29 +108,44 @@ def assignment_create(
                 )
                 % {"article": article}
             )
-        now = timezone.now()
-        default_respond_by, default_review_by = default_due_dates(
-            reviewer=reviewer, invited_at=now
-        )
-        assignment = ReviewAssignment(
+        return _invite(
             article=article,
             reviewer=reviewer,
-            round=article.review_round,
             invited_by=invited_by,
-            invited_at=now,
-            respond_by=respond_by or default_respond_by,
-            review_by=review_by or default_review_by,
-        )
-        try:
-            assignment.full_clean()
-        except ValidationError as error:
-            raise WorkflowError(" ".join(error.messages)) from error
-        _save(
-            assignment,
-            user=invited_by,
+            respond_by=respond_by,
+            review_by=review_by,
             reason=reason or _("invited by %(user)s") % {"user": invited_by},
         )
-        notifications.assignment_created(assignment)
+
+
+def _invite(
+    *,
+    article: Article,
+    reviewer: AdvisoryBoardMember,
+    invited_by: AbstractBaseUser | None,
+    reason: str,
+    respond_by: datetime.datetime | None = None,
+    review_by: datetime.datetime | None = None,
+) -> ReviewAssignment:
+    now = timezone.now()
+    default_respond_by, default_review_by = default_due_dates(
+        reviewer=reviewer, invited_at=now
+    )
+    assignment = ReviewAssignment(
+        article=article,
+        reviewer=reviewer,
+        round=article.review_round,
+        invited_by=invited_by,
+        invited_at=now,
+        respond_by=respond_by or default_respond_by,
+        review_by=review_by or default_review_by,
+    )
+    try:
+        assignment.full_clean()
+    except ValidationError as error:
+        raise WorkflowError(" ".join(error.messages)) from error
+    _save_assignment(assignment, user=invited_by, reason=reason)
+    notifications.assignment_created(assignment)
     return assignment
 
 
@@ -149,7 +172,9 @@ def assignment_accept(
                 % {"state": assignment.get_state_display().lower()}
             )
         assignment.accept()
-        _save(assignment, user=user, reason=_("accepted by %(user)s") % {"user": user})
+        _save_assignment(
+            assignment, user=user, reason=_("accepted by %(user)s") % {"user": user}
+        )
         notifications.assignment_answered(assignment)
     return assignment
 
@@ -166,7 +191,9 @@ def assignment_decline(
                 % {"state": assignment.get_state_display().lower()}
             )
         assignment.decline(note=note)
-        _save(assignment, user=user, reason=_("declined by %(user)s") % {"user": user})
+        _save_assignment(
+            assignment, user=user, reason=_("declined by %(user)s") % {"user": user}
+        )
         notifications.assignment_answered(assignment)
     return assignment
 
@@ -187,12 +214,11 @@ def assignment_withdraw(
                 % {"state": assignment.get_state_display().lower()}
             )
         assignment.withdraw(note=note)
-        _save(
+        _save_assignment(
             assignment,
             user=user,
             reason=_("withdrawn by %(user)s: %(note)s") % {"user": user, "note": note},
         )
-        notifications.assignment_closed(assignment)
     return assignment
 
 
@@ -230,8 +256,7 @@ def close_round(
     )
     for assignment in assignments:
         assignment.cancel(note=note)
-        _save(assignment, user=user, reason=note)
-        notifications.assignment_closed(assignment)
+        _save_assignment(assignment, user=user, reason=note)
         closed.append(assignment)
     return closed
 
@@ -239,7 +264,9 @@ def close_round(
 # Article transitions ---------------------------------------------------------------
 
 
-def _reinvite_previous_round(article: Article, user: AbstractBaseUser) -> None:
+def _reinvite_previous_round(
+    article: Article, user: AbstractBaseUser | None
+) -> list[ReviewAssignment]:
     """Invite the previous round's reviewers again (those who did not decline and
     were not withdrawn)."""
     previous = ReviewAssignment.objects.filter(
@@ -257,16 +284,21 @@ def _reinvite_previous_round(article: Article, user: AbstractBaseUser) -> None:
             "reviewer_id", flat=True
         )
     )
+    invited = []
     for assignment in previous:
         if assignment.reviewer_id in current:
             continue
-        assignment_create(
-            article=article,
-            reviewer=assignment.reviewer,
-            invited_by=user,
-            reason=_("invited again for round %(round)s")
-            % {"round": article.review_round},
+        current.add(assignment.reviewer_id)
+        invited.append(
+            _invite(
+                article=article,
+                reviewer=assignment.reviewer,
+                invited_by=user,
+                reason=_("invited again for round %(round)s")
+                % {"round": article.review_round},
+            )
         )
+    return invited
 
 
 def review_start(*, article: Article, user: AbstractBaseUser) -> Article:
@@ -297,7 +329,6 @@ def review_start(*, article: Article, user: AbstractBaseUser) -> Article:
             reason=_("review round %(round)s started by %(user)s")
             % {"round": article.review_round, "user": user},
         )
-        notifications.review_started(article)
     return article
 
 
@@ -324,7 +355,6 @@ def article_reopen(*, article: Article, user: AbstractBaseUser, reason: str) -> 
             reason=_("reopened by %(user)s: %(reason)s")
             % {"user": user, "reason": reason},
         )
-        notifications.review_started(article)
     return article
 
 
@@ -370,7 +400,7 @@ def review_decide(
             )
         assignment.complete(recommendation=recommendation, comments=comments)
         if recommendation == Recommendation.REQUEST_CHANGES:
-            _save(
+            _save_assignment(
                 assignment,
                 user=user,
                 reason=_("changes requested by %(user)s: %(comments)s")
@@ -392,7 +422,7 @@ def review_decide(
             )
             notifications.changes_requested(assignment)
         else:
-            _save(
+            _save_assignment(
                 assignment, user=user, reason=_("approved by %(user)s") % {"user": user}
             )
             notifications.reviewer_approved(assignment)
@@ -425,15 +455,20 @@ def _approve_if_enough(article: Article, round_number: int, user) -> None:
     if len(approvals) < approvals_needed(article=article, round_number=round_number):
         return
     approvers = [assignment.reviewer for assignment in approvals]
+    approved_at = timezone.now()
     article.approve()
+    article.next_review_due = add_months(
+        approved_at.date(),
+        article.review_interval_months or settings.MEDREVIEW_REREVIEW_MONTHS,
+    )
     _save(
         article,
         user=user,
         reason=_("approved by %(names)s")
         % {"names": ", ".join(member.name_with_credentials for member in approvers)},
     )
-    approved_version_create(
-        article=article, approvers=_public_names(approvers), approved_at=timezone.now()
+    version = approved_version_create(
+        article=article, approvers=_public_names(approvers), approved_at=approved_at
     )
     close_round(
         article=article,
@@ -441,7 +476,14 @@ def _approve_if_enough(article: Article, round_number: int, user) -> None:
         user=user,
         note=_("round closed: article approved"),
     )
-    notifications.article_approved(article)
+    notifications.article_approved(article, version)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, or the month's last day when it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _public_names(members: Iterable[AdvisoryBoardMember]) -> list[dict[str, str]]:
@@ -471,3 +513,103 @@ def article_transition(
             _("“%(name)s” is taken at the reviewer desk, not here.") % {"name": name}
         )
     return actions[name]()
+
+
+# Deadlines, expiry, pauses and periodic re-review ------------------------------------
+
+
+def assignment_set_due_dates(
+    *,
+    assignment: ReviewAssignment,
+    user: AbstractBaseUser,
+    respond_by: datetime.datetime,
+    review_by: datetime.datetime,
+) -> ReviewAssignment:
+    """An editor moves an assignment's deadlines; its reminders are re-planned."""
+    _require_editor(user, "editorial.change_reviewassignment")
+    with transaction.atomic():
+        _locked_article(assignment.article)
+        assignment = _locked_assignment(assignment)
+        if not assignment.is_live:
+            raise WorkflowError(
+                _("This assignment is closed (%(state)s); its dates cannot change.")
+                % {"state": assignment.get_state_display().lower()}
+            )
+        if review_by < respond_by:
+            raise WorkflowError(_("The review-by date must not be before respond-by."))
+        assignment.respond_by = respond_by
+        assignment.review_by = review_by
+        _save_assignment(
+            assignment,
+            user=user,
+            reason=_("due dates changed by %(user)s") % {"user": user},
+        )
+    return assignment
+
+
+def assignment_expire(*, assignment: ReviewAssignment) -> ReviewAssignment | None:
+    """No answer by the respond-by date: the invitation expires, editors are told."""
+    with transaction.atomic():
+        _locked_article(assignment.article)
+        assignment = _locked_assignment(assignment)
+        if assignment.state != AssignmentState.INVITED:
+            return None
+        assignment.expire()
+        _save_assignment(
+            assignment, user=None, reason=_("invitation expired without an answer")
+        )
+        notifications.assignment_expired(assignment)
+    return assignment
+
+
+def reviewer_set_reminders_paused(
+    *, member: AdvisoryBoardMember, user: AbstractBaseUser, paused: bool
+) -> AdvisoryBoardMember:
+    """A reviewer pauses or resumes their reminders; editors are told."""
+    if member.user_id != user.pk:
+        raise WorkflowError(_("Members pause their own reminders only."))
+    with transaction.atomic():
+        member = AdvisoryBoardMember.objects.select_for_update().get(pk=member.pk)
+        if member.reminders_paused == paused:
+            return member
+        member.reminders_paused = paused
+        _save(
+            member,
+            user=user,
+            reason=_("reminders paused") if paused else _("reminders resumed"),
+        )
+        notifications.reminders_paused(member, paused=paused)
+    return member
+
+
+def rereview_start(*, article: Article) -> list[ReviewAssignment]:
+    """An approved article reached its next-review date: back to review with its
+    last reviewers; readers keep the approved version meanwhile."""
+    with transaction.atomic():
+        article = _locked_article(article)
+        if article.status != ArticleStatus.APPROVED:
+            return []
+        invited = _reinvite_previous_round(article, None)
+        if not invited:
+            article.next_review_due = None
+            _save(article, user=None, reason=_("re-review due: no reviewer to invite"))
+            notifications.rereview_started(article, [])
+            return []
+        article.reopen(reason=_("periodic re-review"))
+        article.next_review_due = None
+        _save(article, user=None, reason=_("periodic re-review started"))
+        notifications.rereview_started(article, invited)
+    return invited
+
+
+def rereviews_start_due(*, today: datetime.date | None = None) -> list[Article]:
+    """Start the re-review of every approved article whose date has come."""
+    today = today or timezone.localdate()
+    due = Article.objects.filter(
+        status=ArticleStatus.APPROVED, next_review_due__lte=today
+    ).order_by("next_review_due")
+    started = []
+    for article in due:
+        rereview_start(article=article)
+        started.append(article)
+    return started

@@ -11,4 +11,6 @@ urlpatterns = [
     path("review/<int:pk>/accept/", views.assignment_accept, name="accept"),
     path("review/<int:pk>/decline/", views.assignment_decline, name="decline"),
     path("review/<int:pk>/decide/", views.assignment_decide, name="decide"),
+    path("review/reminders/", views.reminders_pause, name="reminders"),
+    path("review/respond/<str:token>/", views.respond, name="respond"),
 ]

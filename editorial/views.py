@@ -20,7 +20,7 @@ from articles.selectors import (
     body_from_content,
     latest_approved_version,
 )
-from editorial import selectors, services
+from editorial import selectors, services, tokens
 from editorial.forms import DecisionForm, DeclineForm
 from editorial.models import AssignmentState, EditorialPolicy
 
@@ -172,3 +172,60 @@ def assignment_decide(request, pk: int):
         _("Your decision is recorded."),
     )
     return redirect("editorial:assignment", pk=pk)
+
+
+def respond(request, token: str):
+    """Accept or decline from the invitation email's signed link.
+
+    GET only shows what the link will do (mail scanners follow links); the POST, with
+    CSRF protection, acts for the invited member. The link works once.
+    """
+    try:
+        assignment, action = tokens.read_invitation_token(token)
+    except tokens.InvalidInvitationLink as error:
+        return render(
+            request, "editorial/respond.html", {"error": error.message}, status=410
+        )
+    if request.method == "POST":
+        user = assignment.reviewer.user
+        try:
+            if action == tokens.ACCEPT:
+                services.assignment_accept(assignment=assignment, user=user)
+            else:
+                services.assignment_decline(
+                    assignment=assignment,
+                    user=user,
+                    note=request.POST.get("note", "")[:2000],
+                )
+        except services.WorkflowError as error:
+            return render(
+                request, "editorial/respond.html", {"error": error.message}, status=409
+            )
+        return render(
+            request,
+            "editorial/respond.html",
+            {"done": True, "assignment": assignment, "action": action},
+        )
+    if request.method != "GET":
+        return render(request, "editorial/respond.html", {"error": ""}, status=405)
+    return render(
+        request,
+        "editorial/respond.html",
+        {"assignment": assignment, "action": action, "token": token},
+    )
+
+
+@require_POST
+@reviewer_required
+def reminders_pause(request):
+    paused = request.POST.get("paused") == "1"
+    _run(
+        request,
+        lambda: services.reviewer_set_reminders_paused(
+            member=request.user.board_member, user=request.user, paused=paused
+        ),
+        _("Your reminders are paused; the editors are told.")
+        if paused
+        else _("Your reminders are on again."),
+    )
+    return redirect("editorial:desk")

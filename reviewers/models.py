@@ -61,6 +61,12 @@ class AdvisoryBoardMember(models.Model):
         help_text=_("Due dates and reminders follow this time zone."),
     )
 
+    reminders_paused = models.BooleanField(
+        _("reminders paused"),
+        default=False,
+        help_text=_("Set by the member at the reviewer desk; editors are told."),
+    )
+
     objects = BoardMemberQuerySet.as_manager()
     history = HistoricalRecords()
 

@@ -13,6 +13,8 @@ EDITOR_PERMISSIONS = [
     ("editorial", "editorialpolicy", ["add", "change", "view"]),
     ("editorial", "reviewassignment", ["add", "change", "view"]),
     ("editorial", "reviewerconflict", ["add", "change", "delete", "view"]),
+    ("editorial", "reminder", ["view"]),
+    ("editorial", "outboundemail", ["view"]),
 ]
 EDITOR_EXTRA = [
     ("articles", "start_review"),
