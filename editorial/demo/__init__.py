@@ -1,0 +1,1 @@
+"""Demo content for a fresh site: ``python manage.py load_demo`` loads it."""
