@@ -282,6 +282,7 @@ class Article(WorkflowModelMixin, models.Model):
         permission="articles.start_review",
         custom={
             "label": _("Start review"),
+            "actor": "editor; needs a reviewer in the round",
             "help_text": _(
                 "Sends the article to its reviewers. After changes were requested, "
                 "this opens the next round and invites the same reviewers again."
@@ -296,7 +297,11 @@ class Article(WorkflowModelMixin, models.Model):
         source=ArticleStatus.UNDER_REVIEW,
         target=ArticleStatus.SUBMITTED,
         permission=lambda article, user: article.is_accepted_reviewer(user),
-        custom={"label": _("Request changes"), "admin": False},
+        custom={
+            "label": _("Request changes"),
+            "admin": False,
+            "actor": "an accepted reviewer, with a comment",
+        },
     )
     def request_changes(self) -> None:
         self.review_round += 1
@@ -306,7 +311,11 @@ class Article(WorkflowModelMixin, models.Model):
         source=ArticleStatus.UNDER_REVIEW,
         target=ArticleStatus.APPROVED,
         permission=lambda article, user: article.is_accepted_reviewer(user),
-        custom={"label": _("Approve"), "admin": False},
+        custom={
+            "label": _("Approve"),
+            "admin": False,
+            "actor": "the last approval needed",
+        },
     )
     def approve(self) -> None:
         self.review_round += 1
@@ -318,6 +327,7 @@ class Article(WorkflowModelMixin, models.Model):
         permission="articles.reopen_article",
         custom={
             "label": _("Reopen for review"),
+            "actor": "editor with a reason, or the re-review date",
             "help_text": _(
                 "Sends an approved article back to review; the last reviewers are "
                 "invited again. Readers keep the approved version meanwhile."
@@ -332,7 +342,11 @@ class Article(WorkflowModelMixin, models.Model):
         field=status,
         source=[ArticleStatus.UNDER_REVIEW, ArticleStatus.APPROVED],
         target=ArticleStatus.SUBMITTED,
-        custom={"label": _("Revise"), "admin": False},
+        custom={
+            "label": _("Revise"),
+            "admin": False,
+            "actor": "any content edit",
+        },
     )
     def revise(self) -> None:
         """Content changed after review started: what reviewers saw is outdated."""

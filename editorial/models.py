@@ -227,30 +227,60 @@ class ReviewAssignment(WorkflowModelMixin, models.Model):
             return self.review_by
         return None
 
-    @transition(field=state, source=AssignmentState.INVITED, target="accepted")
+    @transition(
+        field=state,
+        source=AssignmentState.INVITED,
+        target="accepted",
+        custom={"label": "accept", "actor": "the reviewer"},
+    )
     def accept(self) -> None:
         self.responded_at = timezone.now()
 
-    @transition(field=state, source=AssignmentState.INVITED, target="declined")
+    @transition(
+        field=state,
+        source=AssignmentState.INVITED,
+        target="declined",
+        custom={"label": "decline", "actor": "the reviewer"},
+    )
     def decline(self, note: str = "") -> None:
         self.responded_at = timezone.now()
         self.closing_note = note
 
-    @transition(field=state, source=AssignmentState.ACCEPTED, target="completed")
+    @transition(
+        field=state,
+        source=AssignmentState.ACCEPTED,
+        target="completed",
+        custom={"label": "decide", "actor": "the reviewer: approve or request changes"},
+    )
     def complete(self, recommendation: str, comments: str) -> None:
         self.recommendation = recommendation
         self.comments = comments
         self.completed_at = timezone.now()
 
-    @transition(field=state, source=AssignmentState.INVITED, target="expired")
+    @transition(
+        field=state,
+        source=AssignmentState.INVITED,
+        target="expired",
+        custom={"label": "expire", "actor": "no answer by the respond-by date"},
+    )
     def expire(self) -> None:
         self.closing_note = _("no answer before the respond-by date")
 
-    @transition(field=state, source=list(LIVE_STATES), target="withdrawn")
+    @transition(
+        field=state,
+        source=list(LIVE_STATES),
+        target="withdrawn",
+        custom={"label": "withdraw", "actor": "an editor, or a recorded conflict"},
+    )
     def withdraw(self, note: str) -> None:
         self.closing_note = note
 
-    @transition(field=state, source=list(LIVE_STATES), target="cancelled")
+    @transition(
+        field=state,
+        source=list(LIVE_STATES),
+        target="cancelled",
+        custom={"label": "close", "actor": "the round ended"},
+    )
     def cancel(self, note: str) -> None:
         self.closing_note = note
 
