@@ -36,6 +36,10 @@ class DemoArticle:
     published: bool = True
     # Slug of the board member who reviews it; needed past Submitted.
     reviewer: str = ""
+    # Members invited some days ago who have not answered yet: (slug, days ago). Their
+    # first invitation reminder is due, so a running worker (or
+    # ``manage.py send_review_reminders``) shows one being sent.
+    waiting_invitations: tuple[tuple[str, int], ...] = ()
 
 
 NSCLC_GUIDELINES = """\
@@ -143,6 +147,7 @@ NSCLC = DemoArticle(
     keywords="non-small cell lung cancer, EGFR, ALK, osimertinib, molecular testing",
     status=UNDER_REVIEW,
     reviewer="amara-okafor",
+    waiting_invitations=(("eleanor-whitfield", 4),),
     sections=(
         DemoSection(GUIDELINES, NSCLC_GUIDELINES),
         DemoSection(DRUG_LABEL, NSCLC_DRUG_LABEL),

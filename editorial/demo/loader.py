@@ -13,6 +13,7 @@ writing the status.
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -181,11 +182,14 @@ class _Loader:
             )
             self._load_sections(article, demo_article.sections, editor=editor)
             reviewer = members.get(demo_article.reviewer)
-            articles.append(
-                self._put_in_state(
-                    article, demo_article.status, editor=editor, reviewer=reviewer
-                )
+            article = self._put_in_state(
+                article, demo_article.status, editor=editor, reviewer=reviewer
             )
+            for slug, days_ago in demo_article.waiting_invitations:
+                self._invite_in_the_past(
+                    article, members[slug], days_ago=days_ago, editor=editor
+                )
+            articles.append(article)
         return articles
 
     def load_policy(self, *, editor) -> None:
@@ -266,6 +270,40 @@ class _Loader:
             self.status_notes.append(note)
             self.report(INDENT * 2 + note)
         return moved
+
+    def _invite_in_the_past(
+        self,
+        article: Article,
+        member: AdvisoryBoardMember,
+        *,
+        days_ago: int,
+        editor,
+    ) -> None:
+        """Invite ``member`` as if it had happened ``days_ago`` days ago, so the demo
+        has a reminder due. Only a new invitation is moved back in time."""
+        label = _("invitation of %(member)s") % {"member": member.display_name}
+        if (
+            article.status != ArticleStatus.UNDER_REVIEW
+            or ReviewAssignment.objects.filter(
+                article=article, reviewer=member, round=article.review_round
+            ).exists()
+        ):
+            self._tally(UNCHANGED, label, depth=2)
+            return
+        assignment = services.assignment_create(
+            article=article, reviewer=member, invited_by=editor, reason=CHANGE_REASON
+        )
+        shift = timedelta(days=days_ago)
+        ReviewAssignment.objects.filter(pk=assignment.pk).update(
+            invited_at=assignment.invited_at - shift,
+            respond_by=assignment.respond_by - shift,
+            review_by=assignment.review_by - shift,
+        )
+        for reminder in assignment.reminders.all():
+            reminder.deadline -= shift
+            reminder.planned_at -= shift
+            reminder.save(update_fields=["deadline", "planned_at"])
+        self._tally(CREATED, label, depth=2)
 
     # --- Rows ----------------------------------------------------------------------
 

@@ -87,7 +87,10 @@ class Command(BaseCommand):
                 % {"title": featured.title, "status": featured.get_status_display()}
             )
         self.stdout.write(
-            _("Sign in at /accounts/login/ (editors: /admin/) as %(users)s")
+            _(
+                "Sign in as %(users)s: editors at /admin/, reviewers at the reviewer "
+                "desk /review/"
+            )
             % {"users": ", ".join(result.usernames)}
         )
         self.stdout.write(_("Password: %(password)s") % {"password": result.password})
