@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import ApprovedVersion, Article, ArticleStatus, Citation, Section
 from articles.selectors import article_body
+from editorial import sweeps
 from editorial.demo.article_content import (
     ATRIAL_FIBRILLATION,
     HEART_FAILURE,
@@ -17,7 +18,13 @@ from editorial.demo.article_content import (
     OSIMERTINIB_RESISTANCE_DRAFT,
 )
 from editorial.demo.content import DEMO_PASSWORD
-from editorial.models import AssignmentState, EditorialPolicy, ReviewAssignment
+from editorial.models import (
+    AssignmentState,
+    EditorialPolicy,
+    Reminder,
+    ReminderStatus,
+    ReviewAssignment,
+)
 from references.models import Reference
 from reviewers.models import AdvisoryBoardMember
 
@@ -255,9 +262,14 @@ def test_other_articles_are_in_the_other_states(debug_on):
 def test_reviewed_demo_articles_have_their_reviewer_assigned(debug_on):
     load_demo()
 
-    under_review = ReviewAssignment.objects.get(article__slug=NSCLC.slug)
-    assert under_review.reviewer.user.username == "reviewer1"
-    assert under_review.state == AssignmentState.ACCEPTED
+    under_review = {
+        assignment.reviewer.user.username: assignment.state
+        for assignment in ReviewAssignment.objects.filter(article__slug=NSCLC.slug)
+    }
+    assert under_review == {
+        "reviewer1": AssignmentState.ACCEPTED,
+        "reviewer2": AssignmentState.INVITED,
+    }
     approved = ReviewAssignment.objects.get(article__slug=ATRIAL_FIBRILLATION.slug)
     assert approved.reviewer.user.username == "reviewer2"
     assert approved.state == AssignmentState.COMPLETED
@@ -316,3 +328,18 @@ def test_a_clash_with_the_library_is_reported_and_nothing_is_loaded(debug_on):
 
     assert not Article.objects.exists()
     assert not get_user_model().objects.filter(username__in=DEMO_USERNAMES).exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_a_reminder_due_that_the_sweep_sends_once(debug_on, mailoutbox):
+    load_demo()
+    mailoutbox.clear()
+
+    first = sweeps.reminders_sweep()
+    second = sweeps.reminders_sweep()
+
+    assert len(first.sent) == 1
+    assert "Eleanor Whitfield" in first.sent[0]
+    assert second.sent == []
+    assert [message.to for message in mailoutbox] == [["reviewer2@medreview.invalid"]]
+    assert Reminder.objects.filter(status=ReminderStatus.PENDING).exists()
