@@ -17,3 +17,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_USE_FINDERS = True
 SECURE_SSL_REDIRECT = False
+# Tasks run in-process in the suite, whatever CELERY_BROKER_URL says; the tests of the
+# real path start Celery workers against the broker and switch this off themselves.
+CELERY_TASK_ALWAYS_EAGER = True

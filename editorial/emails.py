@@ -8,6 +8,7 @@ task delivered twice sends once.
 """
 
 import logging
+import time
 import zoneinfo
 from dataclasses import dataclass
 
@@ -94,14 +95,27 @@ def email_create(
     return email
 
 
+# After a failed publish, skip the broker for a while: one request that emails
+# several people would otherwise wait for the connection timeout once per email.
+BROKER_RETRY_AFTER_SECONDS = 30
+_broker_unavailable_until = 0.0
+
+
 def publish(email_id: int) -> None:
     """Hand the email to a worker; if the broker is unreachable, leave it for the
     outbox sweep rather than fail the request that caused it."""
+    global _broker_unavailable_until
     from editorial.tasks import deliver_email
 
+    if time.monotonic() < _broker_unavailable_until:
+        logger.info(
+            "Broker recently unavailable: email %s waits in the outbox.", email_id
+        )
+        return
     try:
         deliver_email.apply_async((email_id,), retry=False)
     except Exception:  # noqa: BLE001 - any broker failure means "later", never "lost"
+        _broker_unavailable_until = time.monotonic() + BROKER_RETRY_AFTER_SECONDS
         logger.warning(
             "Broker unavailable: email %s stays in the outbox and is sent by the "
             "outbox sweep once the broker is back.",

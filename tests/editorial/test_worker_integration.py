@@ -1,0 +1,372 @@
+"""Notifications and reminders through a real Celery worker, Redis and PostgreSQL.
+
+Each test starts ``celery worker`` processes (``tests/editorial/worker.py``) on a
+queue of its own. The test process publishes as the site does, to the broker named by
+``CELERY_BROKER_URL``; the worker reads the committed rows of the test database and
+writes the emails it sends to files. Skipped without PostgreSQL and a broker (and
+failed instead in CI, where both must be present).
+"""
+
+import ast
+import contextlib
+import datetime
+import os
+import re
+import time
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+import time_machine
+from django.conf import settings
+from django.db import connection
+from django.db.models import F
+from django.utils import timezone
+from kombu import Exchange, Queue
+
+from config.celery import app as celery_app
+from editorial import services
+from editorial.emails import OUTBOX_GRACE_SECONDS
+from editorial.models import (
+    AssignmentState,
+    EmailStatus,
+    OutboundEmail,
+    Reminder,
+    ReminderStatus,
+    ReminderStep,
+    ReviewAssignment,
+)
+from editorial.tasks import deliver_email, flush_outbox, send_due_reminders
+from tests.editorial.conftest import change_form_data, change_url
+from tests.editorial.worker import (
+    Worker,
+    Workers,
+    broker_unreachable,
+    text_body,
+    wait_until,
+)
+
+pytestmark = [
+    pytest.mark.broker,
+    pytest.mark.postgres,
+    # The data migrations' groups are restored after each flush.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+DELIVER = deliver_email.name
+FLUSH = flush_outbox.name
+SWEEP = send_due_reminders.name
+OUTBOX_TABLE = OutboundEmail._meta.db_table
+# Short, so a message a killed worker left unacknowledged comes back within the test.
+VISIBILITY_TIMEOUT_SECONDS = 5
+# Publishing to a dead broker gives up after a few seconds; a request taking this
+# long would mean the editor's page hangs on it.
+BROKER_DOWN_REQUEST_LIMIT_SECONDS = 20
+
+
+def declared(queue: str) -> Queue:
+    """The queue as both sides name it: exchange and routing key after the queue,
+    which is what Celery makes of a default queue it was not told more about."""
+    return Queue(queue, Exchange(queue), routing_key=queue)
+
+
+@pytest.fixture
+def task_queue(settings):
+    """A queue for this test alone, which the test process publishes to; tasks go to
+    the broker here, not in-process as in the rest of the suite."""
+    queue = f"medreview-test-{uuid.uuid4().hex[:12]}"
+    previous = celery_app.conf.task_default_queue
+    was_eager = celery_app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    celery_app.conf.task_always_eager = False
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    celery_app.conf.task_default_queue = queue
+    with celery_app.connection_for_write() as broker:
+        declared(queue)(broker.default_channel).declare()
+        broker.default_channel.queue_purge(queue)
+    yield queue
+    celery_app.conf.task_default_queue = previous
+    celery_app.conf.task_always_eager = was_eager
+    with celery_app.connection_for_write() as broker:
+        bound = declared(queue)(broker.default_channel)
+        bound.declare()
+        bound.delete()
+
+
+@pytest.fixture
+def workers(transactional_db, task_queue, tmp_path):
+    """Starts workers on demand; stops them before the database is flushed (a
+    worker holding a connection in a transaction would block the flush)."""
+    started = Workers(
+        queue=task_queue,
+        broker_url=os.environ["CELERY_BROKER_URL"],
+        directory=tmp_path,
+    )
+    try:
+        yield started
+    finally:
+        started.stop_all()
+
+
+def email_status(email: OutboundEmail) -> str:
+    return OutboundEmail.objects.values_list("status", flat=True).get(pk=email.pk)
+
+
+def wait_until_sent(email: OutboundEmail, workers: Workers) -> None:
+    wait_until(
+        lambda: email_status(email) == EmailStatus.SENT,
+        describe=lambda: (
+            f"email {email.pk} to be sent; worker log:\n{workers.started[-1].log()}"
+        ),
+    )
+
+
+def invitation_for(assignment: ReviewAssignment) -> OutboundEmail:
+    return OutboundEmail.objects.get(
+        kind="invitation", dedupe_key__startswith=f"invitation:{assignment.pk}:"
+    )
+
+
+def sweep_counts(result: str) -> dict[str, int]:
+    """The sweep's report as the worker logged it (``{'sent': 1, ...}``)."""
+    return ast.literal_eval(result)
+
+
+def test_assigning_a_reviewer_makes_the_worker_send_the_invitation(
+    workers, editor, article, reviewer_one, client
+):
+    workers.start()
+
+    assignment = services.assignment_create(
+        article=article, reviewer=reviewer_one, invited_by=editor
+    )
+
+    invitation = invitation_for(assignment)
+    wait_until_sent(invitation, workers)
+    (message,) = workers.messages()
+    assert message["To"] == reviewer_one.user.email
+    assert message["Subject"] == f"Review invitation: {article.title}"
+    accept_link = re.search(r"Accept: (\S+)", text_body(message))[1]
+    assert accept_link.startswith(f"{settings.MEDREVIEW_BASE_URL}/review/respond/")
+    # The link in the email is the one that works for the reviewer.
+    response = client.post(accept_link.removeprefix(settings.MEDREVIEW_BASE_URL))
+    assert response.status_code == 200
+    assignment.refresh_from_db()
+    assert assignment.state == AssignmentState.ACCEPTED
+
+
+def test_with_the_clock_moved_the_worker_sends_the_reminder_once(
+    workers, workflow, article, reviewer_one
+):
+    worker = workers.start()
+    (assignment,) = workflow.invite(article, reviewer_one)
+    workflow.start(article)
+    wait_until_sent(invitation_for(assignment), workers)
+    due = assignment.invited_at + datetime.timedelta(days=3, hours=1)
+
+    # The worker's clock cannot be moved; the sweep runs as of the moment it is given.
+    with time_machine.travel(due, tick=False):
+        first = send_due_reminders.delay(now=timezone.now().isoformat())
+    first_counts = sweep_counts(worker.wait_for_result(SWEEP, first.id))
+    with time_machine.travel(due + datetime.timedelta(minutes=15), tick=False):
+        second = send_due_reminders.delay(now=timezone.now().isoformat())
+    second_counts = sweep_counts(worker.wait_for_result(SWEEP, second.id))
+
+    assert first_counts["sent"] == 1
+    assert second_counts["sent"] == 0
+    reminders = [
+        message
+        for message in workers.messages()
+        if message["Subject"].startswith("Reminder")
+    ]
+    assert len(reminders) == 1
+    assert reminders[0]["To"] == reviewer_one.user.email
+    assert article.title in text_body(reminders[0])
+    sent = Reminder.objects.filter(assignment=assignment, status=ReminderStatus.SENT)
+    assert list(sent.values_list("step", flat=True)) == [ReminderStep.INVITATION_FIRST]
+    assert Reminder.objects.filter(
+        assignment=assignment,
+        step=ReminderStep.INVITATION_SECOND,
+        status=ReminderStatus.PENDING,
+    ).exists()
+
+
+def test_a_delivery_task_run_twice_sends_one_email(
+    workers, editor, article, reviewer_one
+):
+    # Queued after the commit, while no worker runs; then the same task again, as
+    # the broker does when it redelivers a message.
+    assignment = services.assignment_create(
+        article=article, reviewer=reviewer_one, invited_by=editor
+    )
+    invitation = invitation_for(assignment)
+    again = deliver_email.delay(invitation.pk)
+
+    worker = workers.start()
+
+    wait_until(
+        lambda: len(worker.task_results(DELIVER)) == 2,
+        describe=lambda: f"both deliveries to finish:\n{worker.log()}",
+    )
+    results = worker.task_results(DELIVER)
+    assert again.id in results
+    assert sorted(results.values()) == ["False", "True"]
+    assert len(workers.messages()) == 1
+    invitation.refresh_from_db()
+    assert invitation.status == EmailStatus.SENT
+    assert invitation.attempts == 1
+
+
+def unacknowledged_task_ids() -> str:
+    """What the Redis transport keeps of delivered but unacknowledged messages."""
+    with celery_app.connection_for_write() as broker:
+        client = broker.default_channel.client
+        return " ".join(value.decode() for value in client.hvals("unacked"))
+
+
+def waiting_for_a_row_lock(table: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock' "
+            "AND query LIKE %s",
+            [f"%{table}%FOR UPDATE%"],
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@contextlib.contextmanager
+def row_locked(email: OutboundEmail) -> Iterator[None]:
+    """Hold the outbox row's lock from another connection, so a task sending it
+    waits inside ``email_deliver`` until the block ends."""
+    database = settings.DATABASES["default"]
+    with psycopg.connect(
+        dbname=database["NAME"],
+        user=database["USER"],
+        password=database["PASSWORD"] or None,
+        host=database["HOST"] or None,
+        port=database["PORT"] or None,
+    ) as locker:
+        locker.execute(
+            f"SELECT id FROM {OUTBOX_TABLE} WHERE id = %s FOR UPDATE",  # noqa: S608
+            [email.pk],
+        )
+        yield
+        locker.rollback()
+
+
+def wait_until_blocked_on_the_row(worker: Worker) -> None:
+    wait_until(
+        lambda: waiting_for_a_row_lock(OUTBOX_TABLE),
+        describe=lambda: f"the task to wait for the row lock:\n{worker.log()}",
+    )
+
+
+def test_a_worker_killed_mid_task_still_leads_to_exactly_one_email(
+    workers, editor, article, reviewer_one
+):
+    """Tasks are acknowledged late: a worker that dies while sending (all its
+    processes, as when its machine goes down) leaves the message unacknowledged, and
+    the broker hands it to the next worker once the visibility timeout has passed (a
+    worker restores such messages when it starts, then periodically). The outbox
+    row, locked while it is sent, makes the second run send once.
+
+    To kill the worker at a known point, another connection holds the row lock so
+    the task waits inside ``email_deliver``; the worker is killed there, the lock
+    released, and a new worker started. No beat runs, so only the redelivered
+    message can send the email. The first worker uses the prefork pool: a solo
+    worker runs the task inside its event loop and would not acknowledge before the
+    task ends even with early acknowledgement, so it could not tell the two apart.
+    """
+    short_visibility = {"CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT_SECONDS)}
+    assignment = services.assignment_create(
+        article=article, reviewer=reviewer_one, invited_by=editor
+    )
+    invitation = invitation_for(assignment)
+
+    with row_locked(invitation):
+        first = workers.start(pool="prefork", **short_visibility)
+        wait_until_blocked_on_the_row(first)
+        blocked_at = time.monotonic()
+        (task_id,) = first.received(DELIVER)
+        first.kill()
+
+    assert task_id in unacknowledged_task_ids()
+    assert workers.messages() == []
+    assert email_status(invitation) == EmailStatus.PENDING
+
+    # The message comes back once it has been unacknowledged for the timeout.
+    time.sleep(max(0, blocked_at + VISIBILITY_TIMEOUT_SECONDS + 1 - time.monotonic()))
+    second = workers.start(**short_visibility)
+
+    assert second.wait_for_result(DELIVER, task_id) == "True"
+    assert len(workers.messages()) == 1
+    invitation.refresh_from_db()
+    assert invitation.status == EmailStatus.SENT
+    assert invitation.attempts == 1
+
+
+def test_a_task_process_killed_mid_task_is_run_again_and_sends_once(
+    workers, editor, article, reviewer_one
+):
+    """When only the process running the task dies (out of memory, killed) the
+    worker itself puts the message back at once (late acknowledgement with
+    ``task_reject_on_worker_lost``), and runs it again."""
+    assignment = services.assignment_create(
+        article=article, reviewer=reviewer_one, invited_by=editor
+    )
+    invitation = invitation_for(assignment)
+
+    with row_locked(invitation):
+        worker = workers.start(pool="prefork")
+        wait_until_blocked_on_the_row(worker)
+        (task_id,) = worker.received(DELIVER)
+        worker.kill_pool_processes()
+
+    assert worker.wait_for_result(DELIVER, task_id) == "True"
+    assert worker.received(DELIVER) == [task_id, task_id]
+    assert len(workers.messages()) == 1
+    invitation.refresh_from_db()
+    assert invitation.status == EmailStatus.SENT
+    assert invitation.attempts == 1
+
+
+def test_broker_down_when_an_editor_assigns_a_reviewer_the_invitation_waits(
+    workers, editor, article, reviewer_one, client, caplog
+):
+    client.force_login(editor)
+    data = change_form_data(client, article)
+    data["review_assignments-TOTAL_FORMS"] = ["1"]
+    data["review_assignments-0-reviewer"] = [str(reviewer_one.pk)]
+
+    with broker_unreachable(celery_app):
+        started = time.monotonic()
+        response = client.post(change_url(article), data)
+        took = time.monotonic() - started
+
+    assert response.status_code == 302
+    assert took < BROKER_DOWN_REQUEST_LIMIT_SECONDS
+    assignment = ReviewAssignment.objects.get(article=article, reviewer=reviewer_one)
+    assert assignment.state == AssignmentState.INVITED
+    invitation = invitation_for(assignment)
+    assert invitation.status == EmailStatus.PENDING
+    assert "stays in the outbox" in caplog.text
+
+    # The broker is back. The outbox sweep leaves rows younger than its grace period
+    # to the task published after commit; the worker's clock cannot be moved, so the
+    # row is made older instead, as it would be when the sweep runs a minute later.
+    OutboundEmail.objects.filter(pk=invitation.pk).update(
+        created_at=F("created_at")
+        - datetime.timedelta(seconds=OUTBOX_GRACE_SECONDS + 60)
+    )
+    worker = workers.start()
+    first = flush_outbox.delay()
+    second = flush_outbox.delay()
+
+    assert worker.wait_for_result(FLUSH, first.id) == "1"
+    assert worker.wait_for_result(FLUSH, second.id) == "0"
+    (message,) = workers.messages()
+    assert message["To"] == reviewer_one.user.email
+    assert message["Subject"] == f"Review invitation: {article.title}"
+    assert email_status(invitation) == EmailStatus.SENT
