@@ -16,8 +16,11 @@ from django.utils.html import escape
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-MARKER_PATTERN = re.compile(r"\[\s*(@[\w-]+(?:\s*[;,]\s*@[\w-]+)*)\s*\]")
-KEY_PATTERN = re.compile(r"@([\w-]+)")
+# Anything in square brackets that starts with "@" is a marker. Keys are split on ";"
+# or ","; a mistyped key ("pmid:30768456", "wu 2020", "wu2020.") is still a key, so
+# validation names it instead of readers seeing the marker as raw text.
+MARKER_PATTERN = re.compile(r"\[\s*(@[^\[\]\n]*)\]")
+KEY_SEPARATOR = re.compile(r"[;,]")
 
 # Headings inside a section start at h3: the page has h1 (title) and h2 (sections), so
 # "#", "##" and "###" all become h3 and deeper levels follow ("####" is h4).
@@ -85,10 +88,17 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         token = state.push("citation", "", 0)
-        token.meta = {"keys": KEY_PATTERN.findall(match.group(1))}
+        token.meta = {"keys": _marker_keys(match.group(1))}
         token.content = match.group(0)
     state.pos = match.end()
     return True
+
+
+def _marker_keys(marker: str) -> list[str]:
+    """The keys of a marker's inside: "@a; @b" gives ["a", "b"]."""
+    parts = KEY_SEPARATOR.split(marker)
+    keys = (part.strip().removeprefix("@").strip() for part in parts)
+    return [key for key in keys if key]
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:

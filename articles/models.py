@@ -174,12 +174,14 @@ class Article(WorkflowModelMixin, models.Model):
             self.slug = unique_slug(self, "slug", self.title, "article")
         if self.published and self.first_published_at is None:
             self.first_published_at = timezone.now()
-        if self.pk is not None and self._content_changed():
-            self.last_updated = timezone.now()
-            if self.needs_revision_on_edit:
-                self.revise()
-                self._change_reason = _("content edited: back to Submitted")
-        super().save(*args, **kwargs)
+        # One transaction: revising closes the review round's assignments.
+        with transaction.atomic():
+            if self.pk is not None and self._content_changed():
+                self.last_updated = timezone.now()
+                if self.needs_revision_on_edit:
+                    self.revise()
+                    self._change_reason = _("content edited: back to Submitted")
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -219,11 +221,11 @@ class Article(WorkflowModelMixin, models.Model):
         Submitted."""
         article = Article.objects.get(pk=self.pk)
         article.last_updated = timezone.now()
+        if user is not None:
+            article._history_user = user
         if article.needs_revision_on_edit:
             article.revise()
             article._change_reason = reason or _("content edited: back to Submitted")
-        if user is not None:
-            article._history_user = user
         article.save()
         self.last_updated = article.last_updated
         self.__dict__["status"] = article.status

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.fields.json import KT
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString, mark_safe
 
@@ -119,6 +120,48 @@ def public_articles() -> QuerySet[Article]:
     return Article.objects.public().order_by("-last_updated")
 
 
+@dataclass(frozen=True)
+class ArticleListing:
+    """An article as the public list shows it: its approved version when it has one,
+    like the article page."""
+
+    url: str
+    title: str
+    status: str
+    status_label: str
+    last_updated: datetime
+
+
+def public_article_listings() -> list[ArticleListing]:
+    latest_version = ApprovedVersion.objects.filter(article=OuterRef("pk")).order_by(
+        "-number"
+    )
+    articles = public_articles().annotate(
+        approved_title=Subquery(latest_version.values(title=KT("content__title"))[:1]),
+        approved_last_updated=Subquery(
+            latest_version.values(updated=KT("content__last_updated"))[:1]
+        ),
+    )
+    listings = []
+    for article in articles:
+        reviewed = article.approved_title is not None
+        status = ArticleStatus.APPROVED if reviewed else ArticleStatus(article.status)
+        listings.append(
+            ArticleListing(
+                url=article.get_absolute_url(),
+                title=article.approved_title if reviewed else article.title,
+                status=status.value,
+                status_label=status.label,
+                last_updated=(
+                    datetime.fromisoformat(article.approved_last_updated)
+                    if reviewed
+                    else article.last_updated
+                ),
+            )
+        )
+    return sorted(listings, key=lambda listing: listing.last_updated, reverse=True)
+
+
 def public_article(*, slug: str) -> Article:
     """The published article with this slug, or 404 (unpublished ones included)."""
     return get_object_or_404(public_articles(), slug=slug)
@@ -167,9 +210,10 @@ def article_content_as_of(*, article: Article, moment: datetime) -> dict[str, An
         section_id__in=[section.pk for section in sections]
     )
     reference_ids = {citation.reference_id for citation in citations}
+    # On the history queryset ``pk`` is the history row's own id: filter on ``id``.
     references = {
         reference.pk: reference
-        for reference in Reference.history.as_of(moment).filter(pk__in=reference_ids)
+        for reference in Reference.history.as_of(moment).filter(id__in=reference_ids)
     }
     by_section: dict[int, list[Citation]] = {}
     for citation in sorted(citations, key=lambda c: c.position):

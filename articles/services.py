@@ -6,9 +6,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from articles import diffing
 from articles.models import ApprovedVersion, Article, Section
 from articles.selectors import article_content, article_content_as_of
 
@@ -41,15 +42,27 @@ def article_restore(
     """
     if not user.has_perm("articles.restore_article_version"):
         raise ValidationError(_("Only editors may restore an earlier version."))
-    past = article_content_as_of(article=article, moment=moment)
-    reason = _("restored the version of %(date)s") % {
-        "date": formats.date_format(moment, "DATETIME_FORMAT")
-    }
+    date = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    try:
+        past = article_content_as_of(article=article, moment=moment)
+    except Article.DoesNotExist as error:
+        raise ValidationError(
+            _("The article did not exist yet on %(date)s.") % {"date": date}
+        ) from error
+    if not diffing.compare(article_content(article=article), past).has_changes:
+        raise ValidationError(
+            _("The working copy is already the version of %(date)s.") % {"date": date}
+        )
+    reason = _("restored the version of %(date)s") % {"date": date}
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article.pk)
         for name in Article.CONTENT_FIELDS:
             setattr(article, name, past[name])
         article._history_user = user
+        # Revised here rather than by the save, so the history row keeps the
+        # restore as its reason.
+        if article.needs_revision_on_edit:
+            article.revise()
         article._change_reason = reason
         article.save()
         current = {section.pk: section for section in article.sections.all()}

@@ -1,10 +1,11 @@
 """Keeps approved content honest when a cited reference changes in the library."""
 
+from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
-from articles.models import Article, ArticleStatus
+from articles.models import Article
 from references.models import Reference
 
 REFERENCE_CONTENT_FIELDS = (
@@ -43,16 +44,16 @@ def note_reference_change(sender, instance: Reference, **kwargs) -> None:
 def revise_articles_citing(
     sender, instance: Reference, created: bool, **kwargs
 ) -> None:
-    """A cited reference changed: reviewed articles citing it go back to review."""
+    """A cited reference changed: the articles citing it were updated (their date
+    moves, submitted ones included) and reviewed ones go back to review."""
     if created or not getattr(instance, "_content_changed", False):
         return
-    citing = Article.objects.filter(
-        sections__citations__reference=instance,
-        status__in=(ArticleStatus.UNDER_REVIEW, ArticleStatus.APPROVED),
-    ).distinct()
-    for article in citing:
-        article.touch(
-            user=getattr(instance, "_history_user", None),
-            reason=_("cited reference “%(title)s” edited: back to Submitted")
-            % {"title": instance.title},
-        )
+    citing = Article.objects.filter(sections__citations__reference=instance).distinct()
+    # One transaction: closing a review round locks assignment rows.
+    with transaction.atomic():
+        for article in citing:
+            article.touch(
+                user=getattr(instance, "_history_user", None),
+                reason=_("cited reference “%(title)s” edited: back to Submitted")
+                % {"title": instance.title},
+            )

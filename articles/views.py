@@ -12,7 +12,9 @@ AUDIENCES = {"patient", "clinician"}
 @require_safe
 def article_list(request):
     return render(
-        request, "articles/list.html", {"articles": selectors.public_articles()}
+        request,
+        "articles/list.html",
+        {"articles": selectors.public_article_listings()},
     )
 
 

@@ -227,24 +227,28 @@ class ArticleAdmin(FSMAdminMixin, SimpleHistoryAdmin):
             super().save_formset(request, form, formset, change)
 
     def _invite_reviewers(self, request, formset):
+        _start_service_save(formset)
         for inline_form in formset.forms:
             reviewer = inline_form.cleaned_data.get("reviewer")
             if inline_form.instance.pk or not reviewer:
                 continue
             try:
-                services.assignment_create(
+                assignment = services.assignment_create(
                     article=formset.instance, reviewer=reviewer, invited_by=request.user
                 )
             except services.WorkflowError as error:
                 self.message_user(request, error.message, messages.ERROR)
+            else:
+                formset.new_objects.append(assignment)
 
     def _record_conflicts(self, request, formset):
+        _start_service_save(formset)
         for inline_form in formset.forms:
             data = inline_form.cleaned_data
-            if not data or inline_form.instance.pk:
+            if not data or inline_form.instance.pk or data.get("DELETE"):
                 continue
             try:
-                services.conflict_record(
+                conflict = services.conflict_record(
                     article=formset.instance,
                     member=data["member"],
                     user=request.user,
@@ -252,8 +256,12 @@ class ArticleAdmin(FSMAdminMixin, SimpleHistoryAdmin):
                 )
             except services.WorkflowError as error:
                 self.message_user(request, error.message, messages.ERROR)
-        for deleted in formset.deleted_objects:
-            deleted.delete()
+            else:
+                formset.new_objects.append(conflict)
+        for inline_form in formset.deleted_forms:
+            if inline_form.instance.pk:
+                formset.deleted_objects.append(inline_form.instance)
+                inline_form.instance.delete()
 
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None):
         """Transition buttons run the editorial service, never a bare save."""
@@ -357,8 +365,11 @@ class ArticleAdmin(FSMAdminMixin, SimpleHistoryAdmin):
         else:
             if start is None or end is None:
                 raise Http404
-            old = article_content_as_of(article=article, moment=start)
-            new = article_content_as_of(article=article, moment=end)
+            try:
+                old = article_content_as_of(article=article, moment=start)
+                new = article_content_as_of(article=article, moment=end)
+            except Article.DoesNotExist as error:
+                raise Http404(_("The article did not exist yet then.")) from error
             old_label, new_label = _format(start), _format(end)
         return TemplateResponse(
             request,
@@ -397,6 +408,14 @@ class ArticleAdmin(FSMAdminMixin, SimpleHistoryAdmin):
         return HttpResponseRedirect(
             reverse("admin:articles_article_change", args=[article.pk])
         )
+
+
+def _start_service_save(formset) -> None:
+    """The admin's change message reads what a formset saved; rows saved through the
+    services instead are listed here as they go."""
+    formset.new_objects = []
+    formset.changed_objects = []
+    formset.deleted_objects = []
 
 
 def _moment(value: str | None) -> datetime.datetime | None:

@@ -176,12 +176,15 @@ def review_overdue(reminder: Reminder) -> None:
     )
 
 
-def reminder_digest(*, member, reminders: list[Reminder], now: datetime.datetime):
+def reminder_digest(
+    *, member, reminders: list[Reminder], now: datetime.datetime
+) -> bool:
     """One email for all of a reviewer's reminders due today, sent at once inside the
-    sweep's transaction."""
+    sweep's transaction. False when the reviewer's email for today already exists
+    (written by another sweep): these reminders were not sent."""
     recipient = emails.recipient_for(member.user)
     if recipient is None:
-        return
+        return True
     local_day = now.astimezone(member.zone).date()
     email = emails.email_create(
         kind="reminder",
@@ -206,8 +209,10 @@ def reminder_digest(*, member, reminders: list[Reminder], now: datetime.datetime
         },
         send_after_commit=False,
     )
-    if email is not None:
-        emails.send_now(email)
+    if email is None:
+        return False
+    emails.send_now(email)
+    return True
 
 
 def reminders_paused(member, *, paused: bool) -> None:

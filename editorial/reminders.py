@@ -64,7 +64,8 @@ def validate_schedule(schedule: dict) -> None:
                 f"MEDREVIEW_REMINDERS[{step!r}]['from'] must be one of "
                 f"{sorted(ANCHORS_BY_STEP[step])}, not {rule['from']!r}."
             )
-        if not isinstance(rule["days"], int) or abs(rule["days"]) > 365:
+        days = rule["days"]
+        if not isinstance(days, int) or isinstance(days, bool) or abs(days) > 365:
             raise ImproperlyConfigured(
                 f"MEDREVIEW_REMINDERS[{step!r}]['days'] must be a whole number of "
                 "days between -365 and 365."
@@ -79,22 +80,35 @@ def _anchor(assignment: ReviewAssignment, name: str) -> datetime.datetime:
     }[name]
 
 
+def _steps_for(assignment: ReviewAssignment) -> set[str]:
+    if assignment.state == AssignmentState.INVITED:
+        return INVITATION_STEPS
+    if assignment.state == AssignmentState.ACCEPTED:
+        return REVIEW_STEPS
+    return set()
+
+
 def wanted_reminders(
     assignment: ReviewAssignment,
 ) -> dict[tuple[str, datetime.datetime], datetime.datetime]:
-    """(step, deadline) → planned time, for the assignment as it stands."""
-    if assignment.state == AssignmentState.INVITED:
-        steps = INVITATION_STEPS
-    elif assignment.state == AssignmentState.ACCEPTED:
-        steps = REVIEW_STEPS
-    else:
+    """(step, deadline) → planned time, for the assignment as it stands.
+
+    Days are counted on the reviewer's calendar: "7 days before" a deadline at
+    23:59 is 23:59 local time a week earlier, across a clock change too.
+    """
+    steps = _steps_for(assignment)
+    if not steps:
         return {}
+    zone = assignment.reviewer.zone
     wanted = {}
     for step, rule in settings.MEDREVIEW_REMINDERS.items():
         if step not in steps:
             continue
         deadline = _anchor(assignment, rule["from"])
-        wanted[(step, deadline)] = deadline + datetime.timedelta(days=rule["days"])
+        local_deadline = deadline.astimezone(zone)
+        wanted[(step, deadline)] = local_deadline + datetime.timedelta(
+            days=rule["days"]
+        )
     return wanted
 
 
@@ -109,26 +123,34 @@ def reminders_plan(
     """
     now = now or timezone.now()
     wanted = wanted_reminders(assignment)
+    current_steps = _steps_for(assignment)
     for reminder in assignment.reminders.filter(status=ReminderStatus.PENDING):
         if (reminder.step, reminder.deadline) in wanted:
             continue
         reminder.status = ReminderStatus.CANCELLED
         reminder.note = (
             _("dates changed")
-            if assignment.is_live
+            if reminder.step in current_steps
             else _("assignment %(state)s")
             % {"state": assignment.get_state_display().lower()}
         )
         reminder.save(update_fields=["status", "note"])
     for (step, deadline), planned_at in wanted.items():
         past = planned_at <= now and step in REVIEWER_STEPS
-        Reminder.objects.get_or_create(
+        status = ReminderStatus.SKIPPED if past else ReminderStatus.PENDING
+        note = _("already past when planned") if past else ""
+        reminder, created = Reminder.objects.get_or_create(
             assignment=assignment,
             step=step,
             deadline=deadline,
-            defaults={
-                "planned_at": planned_at,
-                "status": ReminderStatus.SKIPPED if past else ReminderStatus.PENDING,
-                "note": _("already past when planned") if past else "",
-            },
+            defaults={"planned_at": planned_at, "status": status, "note": note},
         )
+        if not created and reminder.status == ReminderStatus.CANCELLED:
+            # A date moved away and back again: the step is wanted once more. A
+            # sent or skipped row stays as it is, so nothing goes out twice.
+            reminder.planned_at, reminder.status, reminder.note = (
+                planned_at,
+                status,
+                note,
+            )
+            reminder.save(update_fields=["planned_at", "status", "note"])

@@ -9,6 +9,7 @@ reason in history, and queues notifications only after the transaction commits.
 
 import calendar
 import datetime
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -32,6 +33,8 @@ from editorial.models import (
 )
 from editorial.reminders import reminders_plan
 from reviewers.models import AdvisoryBoardMember
+
+logger = logging.getLogger(__name__)
 
 
 class WorkflowError(Exception):
@@ -153,11 +156,25 @@ def _reviewer_assignment(
     assignment: ReviewAssignment, user: AbstractBaseUser
 ) -> ReviewAssignment:
     assignment = _locked_assignment(assignment)
-    if assignment.reviewer.user_id != user.pk:
+    if not user.is_authenticated or assignment.reviewer.user_id != user.pk:
         raise WorkflowError(
             _("This review is assigned to another member; you cannot act on it.")
         )
     return assignment
+
+
+def _require_invited(assignment: ReviewAssignment) -> None:
+    if assignment.state == AssignmentState.INVITED:
+        return
+    if assignment.state in (AssignmentState.ACCEPTED, AssignmentState.DECLINED):
+        raise WorkflowError(
+            _("You already answered this invitation (%(state)s).")
+            % {"state": assignment.get_state_display().lower()}
+        )
+    raise WorkflowError(
+        _("This invitation is no longer open (%(state)s).")
+        % {"state": assignment.get_state_display().lower()}
+    )
 
 
 def assignment_accept(
@@ -166,11 +183,7 @@ def assignment_accept(
     with transaction.atomic():
         _locked_article(assignment.article)
         assignment = _reviewer_assignment(assignment, user)
-        if assignment.state != AssignmentState.INVITED:
-            raise WorkflowError(
-                _("You already answered this invitation (%(state)s).")
-                % {"state": assignment.get_state_display().lower()}
-            )
+        _require_invited(assignment)
         assignment.accept()
         _save_assignment(
             assignment, user=user, reason=_("accepted by %(user)s") % {"user": user}
@@ -183,18 +196,15 @@ def assignment_decline(
     *, assignment: ReviewAssignment, user: AbstractBaseUser, note: str = ""
 ) -> ReviewAssignment:
     with transaction.atomic():
-        _locked_article(assignment.article)
+        article = _locked_article(assignment.article)
         assignment = _reviewer_assignment(assignment, user)
-        if assignment.state != AssignmentState.INVITED:
-            raise WorkflowError(
-                _("You already answered this invitation (%(state)s).")
-                % {"state": assignment.get_state_display().lower()}
-            )
+        _require_invited(assignment)
         assignment.decline(note=note)
         _save_assignment(
             assignment, user=user, reason=_("declined by %(user)s") % {"user": user}
         )
         notifications.assignment_answered(assignment)
+        _approve_if_enough_after_leaving(article, assignment, user)
     return assignment
 
 
@@ -206,7 +216,7 @@ def assignment_withdraw(
     if not note.strip():
         raise WorkflowError(_("Say why the reviewer is withdrawn."))
     with transaction.atomic():
-        _locked_article(assignment.article)
+        article = _locked_article(assignment.article)
         assignment = _locked_assignment(assignment)
         if not assignment.is_live:
             raise WorkflowError(
@@ -219,6 +229,7 @@ def assignment_withdraw(
             user=user,
             reason=_("withdrawn by %(user)s: %(note)s") % {"user": user, "note": note},
         )
+        _approve_if_enough_after_leaving(article, assignment, user)
     return assignment
 
 
@@ -249,15 +260,20 @@ def conflict_record(
 def close_round(
     *, article: Article, round_number: int, user: AbstractBaseUser | None, note: str
 ) -> list[ReviewAssignment]:
-    """Close the live assignments of a round that has ended."""
+    """Close the live assignments of a round that has ended.
+
+    Its own transaction too: an article saved outside one (a shell, a task) closes
+    the round through a signal, and the row locks need a transaction.
+    """
     closed = []
-    assignments = ReviewAssignment.objects.select_for_update().filter(
-        article=article, round=round_number, state__in=LIVE_STATES
-    )
-    for assignment in assignments:
-        assignment.cancel(note=note)
-        _save_assignment(assignment, user=user, reason=note)
-        closed.append(assignment)
+    with transaction.atomic():
+        assignments = ReviewAssignment.objects.select_for_update().filter(
+            article=article, round=round_number, state__in=LIVE_STATES
+        )
+        for assignment in assignments:
+            assignment.cancel(note=note)
+            _save_assignment(assignment, user=user, reason=note)
+            closed.append(assignment)
     return closed
 
 
@@ -267,8 +283,9 @@ def close_round(
 def _reinvite_previous_round(
     article: Article, user: AbstractBaseUser | None
 ) -> list[ReviewAssignment]:
-    """Invite the previous round's reviewers again (those who did not decline and
-    were not withdrawn)."""
+    """Invite the previous round's reviewers again: those who did not decline and
+    were not withdrawn, and who may still review (a member who left the board, lost
+    their account or has a conflict recorded since is passed over)."""
     previous = ReviewAssignment.objects.filter(
         article=article,
         round=article.review_round - 1,
@@ -289,16 +306,32 @@ def _reinvite_previous_round(
         if assignment.reviewer_id in current:
             continue
         current.add(assignment.reviewer_id)
-        invited.append(
-            _invite(
-                article=article,
-                reviewer=assignment.reviewer,
-                invited_by=user,
-                reason=_("invited again for round %(round)s")
-                % {"round": article.review_round},
+        try:
+            invited.append(
+                _invite(
+                    article=article,
+                    reviewer=assignment.reviewer,
+                    invited_by=user,
+                    reason=_("invited again for round %(round)s")
+                    % {"round": article.review_round},
+                )
             )
-        )
+        except WorkflowError as refusal:
+            logger.info(
+                "Not inviting %s again to %s: %s",
+                assignment.reviewer,
+                article,
+                refusal.message,
+            )
     return invited
+
+
+def _may_take(transition_method, user) -> bool:
+    """The transition's permission alone: ``has_transition_perm`` also checks the
+    conditions, which would turn "assign a reviewer first" into "not allowed"."""
+    meta = transition_method._django_fsm
+    instance = transition_method.__self__
+    return meta.has_transition_perm(instance, meta.field.get_state(instance), user)
 
 
 def review_start(*, article: Article, user: AbstractBaseUser) -> Article:
@@ -314,14 +347,20 @@ def review_start(*, article: Article, user: AbstractBaseUser) -> Article:
                 )
                 % {"article": article, "status": article.get_status_display()}
             )
-        if not has_transition_perm(article.start_review, user):
+        if not _may_take(article.start_review, user):
             raise WorkflowError(_("Only editors may send an article to review."))
         if not article.live_assignments().exists():
             if article.review_round == 1 or not article.reviewers_to_invite_exist():
                 raise WorkflowError(
                     _("Assign at least one reviewer before starting the review.")
                 )
-            _reinvite_previous_round(article, user)
+            if not _reinvite_previous_round(article, user):
+                raise WorkflowError(
+                    _(
+                        "None of the previous round's reviewers can review again; "
+                        "assign at least one reviewer before starting the review."
+                    )
+                )
         article.start_review()
         _save(
             article,
@@ -376,11 +415,29 @@ def review_decide(
     with transaction.atomic():
         article = _locked_article(assignment.article)
         assignment = _reviewer_assignment(assignment, user)
+        if article.author_id == user.pk:
+            raise WorkflowError(
+                _(
+                    "You are the author of this article and cannot decide on it: "
+                    "nobody approves their own work."
+                )
+            )
         if assignment.state == AssignmentState.COMPLETED:
             raise WorkflowError(
                 _("Your decision on this round was already recorded (%(decision)s).")
                 % {"decision": assignment.get_recommendation_display().lower()}
             )
+        # Checked before the round: an edit also closes the round, and "it changed"
+        # tells the reviewer why.
+        if seen_last_updated is not None and seen_last_updated != article.last_updated:
+            raise WorkflowError(
+                _(
+                    "The article changed after you opened it. Nothing was recorded: "
+                    "read the current version first."
+                )
+            )
+        if assignment.state == AssignmentState.INVITED:
+            raise WorkflowError(_("Accept the invitation before you decide."))
         if assignment.state != AssignmentState.ACCEPTED:
             raise WorkflowError(
                 _("This review is %(state)s; there is nothing to decide.")
@@ -391,13 +448,6 @@ def review_decide(
             or assignment.round != article.review_round
         ):
             raise WorkflowError(_("This round of review is closed."))
-        if seen_last_updated is not None and seen_last_updated != article.last_updated:
-            raise WorkflowError(
-                _(
-                    "The article changed after you opened it. Read the current "
-                    "version, then decide again."
-                )
-            )
         assignment.complete(recommendation=recommendation, comments=comments)
         if recommendation == Recommendation.REQUEST_CHANGES:
             _save_assignment(
@@ -479,6 +529,18 @@ def _approve_if_enough(article: Article, round_number: int, user) -> None:
     notifications.article_approved(article, version)
 
 
+def _approve_if_enough_after_leaving(
+    article: Article, assignment: ReviewAssignment, user
+) -> None:
+    """A reviewer left the round (declined, withdrawn, expired): fewer approvals may
+    now be needed, and those already given may be enough."""
+    if (
+        article.status == ArticleStatus.UNDER_REVIEW
+        and assignment.round == article.review_round
+    ):
+        _approve_if_enough(article, assignment.round, user)
+
+
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day ``months`` later, or the month's last day when it is shorter."""
     month_index = day.month - 1 + months
@@ -550,7 +612,7 @@ def assignment_set_due_dates(
 def assignment_expire(*, assignment: ReviewAssignment) -> ReviewAssignment | None:
     """No answer by the respond-by date: the invitation expires, editors are told."""
     with transaction.atomic():
-        _locked_article(assignment.article)
+        article = _locked_article(assignment.article)
         assignment = _locked_assignment(assignment)
         if assignment.state != AssignmentState.INVITED:
             return None
@@ -559,6 +621,7 @@ def assignment_expire(*, assignment: ReviewAssignment) -> ReviewAssignment | Non
             assignment, user=None, reason=_("invitation expired without an answer")
         )
         notifications.assignment_expired(assignment)
+        _approve_if_enough_after_leaving(article, assignment, None)
     return assignment
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.models import ArticleStatus
 from editorial import notifications, services
 from editorial.models import (
     AssignmentState,
@@ -49,6 +50,7 @@ class SweepReport:
 
 def _ineligible_reason(reminder: Reminder) -> str:
     assignment = reminder.assignment
+    article = assignment.article
     if (
         reminder.step in INVITATION_STEPS
         and assignment.state != AssignmentState.INVITED
@@ -56,8 +58,13 @@ def _ineligible_reason(reminder: Reminder) -> str:
         return _("the invitation was answered or closed")
     if reminder.step in REVIEW_STEPS and assignment.state != AssignmentState.ACCEPTED:
         return _("the review is no longer in progress")
-    if assignment.article.status != "under_review":
+    # Reviewers are invited while the article is still Submitted (the editor starts
+    # the review once they accept): an invitation is chased in any state of its own
+    # round; a review only while the article is under review.
+    if assignment.round != article.review_round:
         return _("the article is no longer under review")
+    if reminder.step in REVIEW_STEPS and article.status != ArticleStatus.UNDER_REVIEW:
+        return _("the article is not under review")
     if (reminder.step, reminder.deadline) not in wanted_reminders(assignment):
         return _("the dates changed")
     return ""
@@ -104,11 +111,22 @@ def reminders_sweep(
             due = due.select_for_update(skip_locked=True, of=("self",))
         due = due.select_related("assignment__reviewer__user", "assignment__article")
         by_reviewer: dict[int, list[Reminder]] = defaultdict(list)
+        expired: set[int] = set()
         for reminder in due:
             reason = _ineligible_reason(reminder)
             if reason:
                 _mark(reminder, ReminderStatus.CANCELLED, reason, now, dry_run)
                 report.skipped.append(f"{_describe(reminder)}: {reason}")
+                continue
+            # Expiry is an action, not a message that goes stale: however late the
+            # sweep, an unanswered invitation must not stay open for ever.
+            if reminder.step == ReminderStep.INVITATION_EXPIRY:
+                if not dry_run:
+                    services.assignment_expire(assignment=reminder.assignment)
+                expired.add(reminder.assignment_id)
+                note = _("invitation expired")
+                _mark(reminder, ReminderStatus.SENT, note, now, dry_run)
+                report.sent.append(_describe(reminder))
                 continue
             lateness = now - reminder.planned_at
             if lateness > late_limit:
@@ -119,13 +137,6 @@ def reminders_sweep(
                 _mark(reminder, ReminderStatus.SKIPPED, note, now, dry_run)
                 report.skipped.append(f"{_describe(reminder)}: {note}")
                 continue
-            if reminder.step == ReminderStep.INVITATION_EXPIRY:
-                if not dry_run:
-                    services.assignment_expire(assignment=reminder.assignment)
-                note = _("invitation expired")
-                _mark(reminder, ReminderStatus.SENT, note, now, dry_run)
-                report.sent.append(_describe(reminder))
-                continue
             if reminder.step in EDITOR_COPIED_STEPS and not dry_run:
                 notifications.review_overdue(reminder)
             if reminder.step not in REVIEWER_STEPS:
@@ -135,6 +146,15 @@ def reminders_sweep(
             by_reviewer[reminder.assignment.reviewer_id].append(reminder)
 
         for reminders in by_reviewer.values():
+            # A reminder of an invitation that expired a moment ago in this sweep
+            # (both were due after a stop) would ask to answer a closed invitation.
+            for reminder in [r for r in reminders if r.assignment_id in expired]:
+                note = _("the invitation expired")
+                _mark(reminder, ReminderStatus.CANCELLED, note, now, dry_run)
+                report.skipped.append(f"{_describe(reminder)}: {note}")
+            reminders = [r for r in reminders if r.assignment_id not in expired]
+            if not reminders:
+                continue
             member = reminders[0].assignment.reviewer
             if member.reminders_paused:
                 for reminder in reminders:
@@ -142,16 +162,19 @@ def reminders_sweep(
                     _mark(reminder, ReminderStatus.SKIPPED, note, now, dry_run)
                     report.skipped.append(f"{_describe(reminder)}: {note}")
                 continue
-            if _reviewer_emailed_today(member, now):
+            # Another sweep may have written today's email and not committed yet: the
+            # digest then finds its key taken and these reminders wait for tomorrow.
+            if _reviewer_emailed_today(member, now) or (
+                not dry_run
+                and not notifications.reminder_digest(
+                    member=member, reminders=reminders, now=now
+                )
+            ):
                 report.deferred.extend(
                     f"{_describe(reminder)}: a reminder already went out today"
                     for reminder in reminders
                 )
                 continue
-            if not dry_run:
-                notifications.reminder_digest(
-                    member=member, reminders=reminders, now=now
-                )
             for reminder in reminders:
                 _mark(reminder, ReminderStatus.SENT, "", now, dry_run)
                 report.sent.append(_describe(reminder))

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,3 +24,5 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         (_("Publication"), {"fields": ("source", "year", "volume", "issue", "pages")}),
         (_("Identifiers"), {"fields": ("doi", "pmid", "pmcid", "nct_number", "url")}),
     )
+    # A link pasted without a scheme is read as https, as browsers do today.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

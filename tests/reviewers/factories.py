@@ -1,0 +1,27 @@
+"""Factories for the Medical Advisory Board."""
+
+import factory
+
+from reviewers.models import AdvisoryBoardMember
+
+
+class AdvisoryBoardMemberFactory(factory.django.DjangoModelFactory):
+    """An active member without an account; ``with_account=True`` gives one."""
+
+    class Meta:
+        model = AdvisoryBoardMember
+
+    class Params:
+        with_account = factory.Trait(
+            user=factory.SubFactory("tests.articles.factories.UserFactory")
+        )
+
+    display_name = factory.Sequence(lambda n: f"Dr Member {n}")
+    credentials = "MD"
+    specialty = "Oncology"
+    institution = "City Hospital"
+    bio = "Treats patients with lung cancer."
+    conflict_of_interest = "None declared."
+    is_active = True
+    time_zone = "Europe/Paris"
+    user = None
