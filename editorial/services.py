@@ -673,6 +673,11 @@ def rereviews_start_due(*, today: datetime.date | None = None) -> list[Article]:
     ).order_by("next_review_due")
     started = []
     for article in due:
-        rereview_start(article=article)
+        # One article's failure must not hold back the others due the same day.
+        try:
+            rereview_start(article=article)
+        except Exception:
+            logger.exception("Periodic re-review of %s could not start", article)
+            continue
         started.append(article)
     return started

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import ArticleStatus
-from editorial import notifications, services
+from editorial import emails, notifications, services
 from editorial.models import (
     AssignmentState,
     OutboundEmail,
@@ -156,11 +156,15 @@ def reminders_sweep(
             if not reminders:
                 continue
             member = reminders[0].assignment.reviewer
+            unreachable = ""
             if member.reminders_paused:
+                unreachable = _("reminders paused by the reviewer")
+            elif emails.recipient_for(member.user) is None:
+                unreachable = _("the reviewer's account has no email address")
+            if unreachable:
                 for reminder in reminders:
-                    note = _("reminders paused by the reviewer")
-                    _mark(reminder, ReminderStatus.SKIPPED, note, now, dry_run)
-                    report.skipped.append(f"{_describe(reminder)}: {note}")
+                    _mark(reminder, ReminderStatus.SKIPPED, unreachable, now, dry_run)
+                    report.skipped.append(f"{_describe(reminder)}: {unreachable}")
                 continue
             # Another sweep may have written today's email and not committed yet: the
             # digest then finds its key taken and these reminders wait for tomorrow.

@@ -31,6 +31,7 @@ from editorial.models import (
     AssignmentState,
     EditorialPolicy,
     Recommendation,
+    ReminderStep,
     ReviewAssignment,
 )
 from references.models import Reference
@@ -279,8 +280,8 @@ class _Loader:
         days_ago: int,
         editor,
     ) -> None:
-        """Invite ``member`` as if it had happened ``days_ago`` days ago, so the demo
-        has a reminder due. Only a new invitation is moved back in time."""
+        """Invite ``member`` and make the first reminder due as if the invitation
+        were ``days_ago`` days old, so the demo has a reminder to send."""
         label = _("invitation of %(member)s") % {"member": member.display_name}
         if (
             article.status != ArticleStatus.UNDER_REVIEW
@@ -293,16 +294,11 @@ class _Loader:
         assignment = services.assignment_create(
             article=article, reviewer=member, invited_by=editor, reason=CHANGE_REASON
         )
-        shift = timedelta(days=days_ago)
-        ReviewAssignment.objects.filter(pk=assignment.pk).update(
-            invited_at=assignment.invited_at - shift,
-            respond_by=assignment.respond_by - shift,
-            review_by=assignment.review_by - shift,
-        )
-        for reminder in assignment.reminders.all():
-            reminder.deadline -= shift
-            reminder.planned_at -= shift
-            reminder.save(update_fields=["deadline", "planned_at"])
+        # The invitation itself stays as sent (its email links name it); only its
+        # first reminder is brought forward, as if ``days_ago`` days had passed.
+        first = assignment.reminders.get(step=ReminderStep.INVITATION_FIRST)
+        first.planned_at -= timedelta(days=days_ago)
+        first.save(update_fields=["planned_at"])
         self._tally(CREATED, label, depth=2)
 
     # --- Rows ----------------------------------------------------------------------

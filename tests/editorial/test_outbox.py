@@ -1,0 +1,191 @@
+"""The outbox: an email written with its change is sent once, late rather than never.
+
+An invitation is written without its after-commit delivery running, which is what a
+broker that is down or a worker that died leaves behind; the delivery task and the
+outbox sweep are then called as Celery would call them.
+"""
+
+import datetime
+import smtplib
+
+import pytest
+
+from editorial import emails, notifications, tasks
+from editorial.models import EmailStatus, OutboundEmail, ReviewAssignment
+from tests.editorial.notify_factories import DISCONNECTED_BACKEND, at
+
+INVITED_AT = at("2027-01-12 15:00")
+GRACE = datetime.timedelta(seconds=emails.OUTBOX_GRACE_SECONDS)
+SECOND = datetime.timedelta(seconds=1)
+LOCMEM_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def clock(time_machine):
+    time_machine.move_to(INVITED_AT, tick=False)
+    return lambda moment: time_machine.move_to(moment, tick=False)
+
+
+@pytest.fixture
+def waiting(clock, workflow, article, reviewer_one, mailoutbox) -> OutboundEmail:
+    """Ana's invitation, written and not yet delivered."""
+    workflow.invite(article, reviewer_one)
+    assert mailoutbox == []
+    return OutboundEmail.objects.get(to_address="ruiz@example.org")
+
+
+def fresh(email: OutboundEmail) -> OutboundEmail:
+    return OutboundEmail.objects.get(pk=email.pk)
+
+
+@pytest.mark.django_db
+def test_a_delivery_run_twice_sends_one_email(waiting, mailoutbox):
+    assert emails.email_deliver(email_id=waiting.pk) is True
+    assert emails.email_deliver(email_id=waiting.pk) is False
+
+    [message] = mailoutbox
+    assert message.subject == waiting.subject
+    assert message.extra_headers["X-Medreview-Event"] == waiting.dedupe_key
+    sent = fresh(waiting)
+    assert (sent.status, sent.attempts, sent.sent_at) == (
+        EmailStatus.SENT,
+        1,
+        INVITED_AT,
+    )
+
+
+@pytest.mark.django_db
+def test_the_delivery_task_redelivered_sends_one_email(waiting, mailoutbox):
+    first = tasks.deliver_email.apply((waiting.pk,))
+    again = tasks.deliver_email.apply((waiting.pk,))
+
+    assert (first.result, again.result) == (True, False)
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_an_smtp_failure_keeps_the_email_waiting_and_the_task_retries(
+    waiting, mailoutbox, settings
+):
+    settings.EMAIL_BACKEND = DISCONNECTED_BACKEND
+
+    with pytest.raises(smtplib.SMTPServerDisconnected) as failure:
+        emails.email_deliver(email_id=waiting.pk)
+
+    row = fresh(waiting)
+    assert (row.status, row.attempts, row.sent_at) == (EmailStatus.PENDING, 1, None)
+    assert row.last_error == ("SMTPServerDisconnected: Connection unexpectedly closed")
+    # The task is declared to retry (with back-off) on exactly this kind of error.
+    assert isinstance(failure.value, tasks.deliver_email.autoretry_for)
+    assert tasks.deliver_email.max_retries == emails.MAX_ATTEMPTS
+
+    settings.EMAIL_BACKEND = LOCMEM_BACKEND
+    assert emails.email_deliver(email_id=waiting.pk) is True
+    assert len(mailoutbox) == 1
+    assert (fresh(waiting).status, fresh(waiting).attempts) == (EmailStatus.SENT, 2)
+
+
+@pytest.mark.django_db
+def test_after_the_last_attempt_the_email_is_marked_failed(
+    waiting, mailoutbox, settings
+):
+    settings.EMAIL_BACKEND = DISCONNECTED_BACKEND
+    for attempt in range(1, emails.MAX_ATTEMPTS + 1):
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            emails.email_deliver(email_id=waiting.pk)
+        expected = (
+            EmailStatus.FAILED
+            if attempt == emails.MAX_ATTEMPTS
+            else EmailStatus.PENDING
+        )
+        assert fresh(waiting).status == expected
+
+    settings.EMAIL_BACKEND = LOCMEM_BACKEND
+    assert emails.email_deliver(email_id=waiting.pk) is False
+    assert emails.outbox_flush() == 0
+    assert mailoutbox == []
+    assert fresh(waiting).attempts == emails.MAX_ATTEMPTS
+
+
+@pytest.mark.django_db
+def test_the_outbox_sweep_sends_what_no_task_sent_after_the_grace_period(
+    clock, waiting, workflow, article, reviewer_two, mailoutbox
+):
+    clock(INVITED_AT + GRACE - 10 * SECOND)
+    workflow.invite(article, reviewer_two)  # another invitation, just written
+
+    clock(INVITED_AT + GRACE + SECOND)
+    assert emails.outbox_flush() == 1
+    assert [message.to for message in mailoutbox] == [["ruiz@example.org"]]
+    assert fresh(waiting).status == EmailStatus.SENT
+    kenji = OutboundEmail.objects.get(to_address="sato@example.org")
+    assert kenji.status == EmailStatus.PENDING
+
+    clock(INVITED_AT + 2 * GRACE)
+    assert tasks.flush_outbox.apply().result == 1
+    assert emails.outbox_flush() == 0
+    assert [message.to for message in mailoutbox] == [
+        ["ruiz@example.org"],
+        ["sato@example.org"],
+    ]
+
+
+@pytest.mark.django_db
+def test_the_outbox_sweep_records_a_failure_and_tries_again_next_time(
+    clock, waiting, mailoutbox, settings
+):
+    clock(INVITED_AT + 2 * GRACE)
+    settings.EMAIL_BACKEND = DISCONNECTED_BACKEND
+
+    assert emails.outbox_flush() == 0
+
+    row = fresh(waiting)
+    assert (row.status, row.attempts) == (EmailStatus.PENDING, 1)
+    assert row.last_error.startswith("SMTPServerDisconnected")
+
+    settings.EMAIL_BACKEND = LOCMEM_BACKEND
+    clock(INVITED_AT + 3 * GRACE)
+    assert emails.outbox_flush() == 1
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_second_email_for_the_same_event_is_not_written(waiting, mailoutbox):
+    """The same event notified twice (a retried job) is one row and one email."""
+    notifications.assignment_created(ReviewAssignment.objects.get())
+
+    assert list(OutboundEmail.objects.all()) == [waiting]
+
+
+@pytest.mark.django_db
+def test_an_smtp_failure_after_commit_does_not_fail_the_editors_action(
+    clock,
+    workflow,
+    article,
+    reviewer_one,
+    reviewer_two,
+    mailoutbox,
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    settings.EMAIL_BACKEND = DISCONNECTED_BACKEND
+
+    with django_capture_on_commit_callbacks(execute=True):
+        [assignment] = workflow.invite(article, reviewer_one)
+
+    assert ReviewAssignment.objects.filter(pk=assignment.pk).exists()
+    row = OutboundEmail.objects.get()
+    assert (row.status, row.attempts) == (EmailStatus.PENDING, 1)
+
+    # The server is back: the next email leaves at once (an SMTP error is not taken
+    # for a broker outage), the first one with the outbox sweep.
+    settings.EMAIL_BACKEND = LOCMEM_BACKEND
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.invite(article, reviewer_two)
+    assert [message.to for message in mailoutbox] == [["sato@example.org"]]
+    clock(INVITED_AT + 2 * GRACE)
+    assert emails.outbox_flush() == 1
+    assert [message.to for message in mailoutbox] == [
+        ["sato@example.org"],
+        ["ruiz@example.org"],
+    ]
