@@ -3,6 +3,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Medreview editors")
+admin.site.site_title = _("Medreview editors")
+admin.site.index_title = _("Articles, references, the board and the review workflow")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

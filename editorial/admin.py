@@ -213,6 +213,10 @@ class ArticleAdmin(FSMAdminMixin, SimpleHistoryAdmin):
         initial.setdefault("author", request.user.pk)
         return initial
 
+    @staticmethod
+    def get_fsm_block_label(fsm_field_name: str) -> str:
+        return str(_("Review workflow"))
+
     def revert_disabled(self, request, obj=None):
         # Restoring goes through "Timeline → Restore", which restores sections too
         # and sends the article back to review.
