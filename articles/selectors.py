@@ -28,22 +28,8 @@ from articles.models import (
 )
 from references.models import Reference
 
-REFERENCE_FIELDS = (
-    "kind",
-    "citation_key",
-    "title",
-    "authors",
-    "source",
-    "year",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "pmcid",
-    "nct_number",
-    "url",
-)
+# Frozen in content dictionaries: the citation key and what readers see.
+REFERENCE_FIELDS = ("citation_key", *Reference.CONTENT_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -8,22 +8,6 @@ from django.utils.translation import gettext as _
 from articles.models import Article
 from references.models import Reference
 
-REFERENCE_CONTENT_FIELDS = (
-    "kind",
-    "title",
-    "authors",
-    "source",
-    "year",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "pmcid",
-    "nct_number",
-    "url",
-)
-
 
 @receiver(pre_save, sender=Reference)
 def note_reference_change(sender, instance: Reference, **kwargs) -> None:
@@ -32,11 +16,11 @@ def note_reference_change(sender, instance: Reference, **kwargs) -> None:
         return
     stored = (
         Reference.objects.filter(pk=instance.pk)
-        .values(*REFERENCE_CONTENT_FIELDS)
+        .values(*Reference.CONTENT_FIELDS)
         .first()
     )
     instance._content_changed = stored is not None and any(
-        stored[name] != getattr(instance, name) for name in REFERENCE_CONTENT_FIELDS
+        stored[name] != getattr(instance, name) for name in Reference.CONTENT_FIELDS
     )
 
 

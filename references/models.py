@@ -16,6 +16,24 @@ VANCOUVER_AUTHOR_LIMIT = 6
 class Reference(models.Model):
     """A source in the shared library; articles cite it by its ``citation_key``."""
 
+    # What a reader sees of a reference: a change to any of these is a content change
+    # of every article citing it.
+    CONTENT_FIELDS = (
+        "kind",
+        "title",
+        "authors",
+        "source",
+        "year",
+        "volume",
+        "issue",
+        "pages",
+        "doi",
+        "pmid",
+        "pmcid",
+        "nct_number",
+        "url",
+    )
+
     class Kind(models.TextChoices):
         GUIDELINE = "guideline", _("Guideline")
         DRUG_LABEL = "drug_label", _("FDA Drug Label")

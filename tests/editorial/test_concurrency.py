@@ -5,48 +5,17 @@ tests start two real transactions together (a barrier releases both threads at o
 and check that neither approves twice nor loses the other's decision.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
 from articles.models import ApprovedVersion, Article, ArticleStatus
 from editorial import services
 from editorial.models import AssignmentState, Recommendation, ReviewAssignment
+from tests.editorial.threads import run_together
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-THREAD_TIMEOUT_SECONDS = 30
-
-
-def run_together(*actions):
-    """Run each action in its own thread and database connection, all released at
-    the same moment; return what each returned or raised."""
-    barrier = threading.Barrier(len(actions))
-    outcomes: list = [None] * len(actions)
-
-    def work(index, action):
-        try:
-            barrier.wait(timeout=THREAD_TIMEOUT_SECONDS)
-            outcomes[index] = action()
-        except Exception as error:  # reported to the test, which asserts on it
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=work, args=(index, action))
-        for index, action in enumerate(actions)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=THREAD_TIMEOUT_SECONDS)
-        assert not thread.is_alive(), "a decision never finished (deadlock?)"
-    return outcomes
 
 
 def decide(assignment, recommendation=Recommendation.APPROVE, comments=""):

@@ -11,7 +11,7 @@ import threading
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 
 from articles.models import Article
 from editorial import services, sweeps, tasks
@@ -31,6 +31,7 @@ from tests.editorial.notify_factories import (
     html_part,
     mail_to,
 )
+from tests.editorial.threads import THREAD_TIMEOUT_SECONDS, run_together
 
 INVITED_AT = at("2027-01-12 15:00")  # 10:00 in New York (EST)
 FIRST_REMINDER = INVITED_AT + datetime.timedelta(days=3)  # Friday 15 January
@@ -549,34 +550,6 @@ def test_the_admin_shows_an_assignments_planned_and_sent_reminders(
 
 
 # --- Two sweeps at once on PostgreSQL -----------------------------------------------
-
-THREAD_TIMEOUT_SECONDS = 30
-
-
-def run_together(*actions):
-    """Each action in its own thread and connection, released together."""
-    barrier = threading.Barrier(len(actions))
-    outcomes: list = [None] * len(actions)
-
-    def work(index, action):
-        try:
-            barrier.wait(timeout=THREAD_TIMEOUT_SECONDS)
-            outcomes[index] = action()
-        except Exception as error:  # handed to the test, which asserts on it
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=work, args=(index, action))
-        for index, action in enumerate(actions)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=THREAD_TIMEOUT_SECONDS)
-        assert not thread.is_alive(), "a sweep never finished (deadlock?)"
-    return outcomes
 
 
 @pytest.mark.postgres
