@@ -121,7 +121,13 @@ class Reference(models.Model):
         return f"{self.title}{year}"
 
     def save(self, *args, **kwargs):
+        # Identifiers are checked on every save, not only in forms: a malformed DOI
+        # from the shell or an import is refused before it reaches a reader.
         self.normalise_identifiers()
+        identifier_fields = {"doi", "pmid", "pmcid", "nct_number"}
+        self.clean_fields(
+            exclude={field.name for field in self._meta.fields} - identifier_fields
+        )
         if not self.citation_key:
             self.citation_key = self._default_citation_key()
         super().save(*args, **kwargs)

@@ -166,3 +166,24 @@ def test_identifiers_may_be_left_blank():
 )
 def test_a_source_link_must_be_a_web_address(url):
     assert validation_messages(valid_reference(url=url), "url")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("doi", "10.12/too-short-registrant"),
+        ("pmid", "0123"),
+        ("pmcid", "12345"),
+        ("nct_number", "NCT123"),
+    ],
+)
+def test_a_malformed_identifier_is_refused_on_save_too(field, value):
+    """Not only forms: a save from the shell or an import is refused, nothing stored."""
+    reference = Reference(kind="research", title="Imported source", **{field: value})
+
+    with pytest.raises(ValidationError) as refused:
+        reference.save()
+
+    assert field in refused.value.message_dict
+    assert not Reference.objects.filter(title="Imported source").exists()
