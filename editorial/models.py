@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from articles.models import Article
+from articles.models import Article, ArticleStatus
 from config.fsm import WorkflowModelMixin
 from reviewers.models import AdvisoryBoardMember
 
@@ -208,6 +208,16 @@ class ReviewAssignment(WorkflowModelMixin, models.Model):
         if self.state == AssignmentState.ACCEPTED:
             return now > self.review_by
         return False
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Accepted, in the article's current round, while the article is in review:
+        the reviewer may approve or request changes now."""
+        return (
+            self.state == AssignmentState.ACCEPTED
+            and self.round == self.article.review_round
+            and self.article.status == ArticleStatus.UNDER_REVIEW
+        )
 
     @property
     def is_due_today(self) -> bool:

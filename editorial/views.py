@@ -104,9 +104,7 @@ def assignment_detail(request, pk: int):
                 initial={"seen_last_updated": article.last_updated.isoformat()}
             ),
             "decline_form": DeclineForm(),
-            "can_decide": assignment.state == AssignmentState.ACCEPTED
-            and assignment.round == article.review_round
-            and article.status == "under_review",
+            "can_decide": assignment.awaits_decision,
         },
     )
 
