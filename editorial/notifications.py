@@ -30,6 +30,30 @@ def _tell_editors(*, kind: str, key: str, subject: str, template: str, context: 
         )
 
 
+def _tell_editors_about(
+    assignment: ReviewAssignment,
+    *,
+    kind: str,
+    key: str,
+    subject: str,
+    template: str,
+    **extra,
+) -> None:
+    """Tell the editors about an assignment, with its article and admin link."""
+    _tell_editors(
+        kind=kind,
+        key=key,
+        subject=subject,
+        template=template,
+        context={
+            "assignment": assignment,
+            "article": assignment.article,
+            "admin_path": _admin_article_path(assignment.article),
+            **extra,
+        },
+    )
+
+
 def assignment_created(assignment: ReviewAssignment) -> None:
     """The invitation, with the desk link and signed accept/decline links."""
     recipient = emails.recipient_for(assignment.reviewer.user)
@@ -58,7 +82,8 @@ def assignment_created(assignment: ReviewAssignment) -> None:
 
 
 def assignment_answered(assignment: ReviewAssignment) -> None:
-    _tell_editors(
+    _tell_editors_about(
+        assignment,
         kind=f"assignment_{assignment.state}",
         key=f"answered:{assignment.pk}",
         subject=_("%(member)s %(answer)s to review “%(title)s”")
@@ -70,16 +95,12 @@ def assignment_answered(assignment: ReviewAssignment) -> None:
             "title": assignment.article.title,
         },
         template="assignment_answered",
-        context={
-            "assignment": assignment,
-            "article": assignment.article,
-            "admin_path": _admin_article_path(assignment.article),
-        },
     )
 
 
 def assignment_expired(assignment: ReviewAssignment) -> None:
-    _tell_editors(
+    _tell_editors_about(
+        assignment,
         kind="invitation_expired",
         key=f"expired:{assignment.pk}",
         subject=_("No answer from %(member)s: invitation for “%(title)s” expired")
@@ -88,31 +109,23 @@ def assignment_expired(assignment: ReviewAssignment) -> None:
             "title": assignment.article.title,
         },
         template="invitation_expired",
-        context={
-            "assignment": assignment,
-            "article": assignment.article,
-            "admin_path": _admin_article_path(assignment.article),
-        },
     )
 
 
 def changes_requested(assignment: ReviewAssignment) -> None:
-    _tell_editors(
+    _tell_editors_about(
+        assignment,
         kind="changes_requested",
         key=f"decision:{assignment.pk}",
         subject=_("Changes requested on “%(title)s”")
         % {"title": assignment.article.title},
         template="changes_requested",
-        context={
-            "assignment": assignment,
-            "article": assignment.article,
-            "admin_path": _admin_article_path(assignment.article),
-        },
     )
 
 
 def reviewer_approved(assignment: ReviewAssignment) -> None:
-    _tell_editors(
+    _tell_editors_about(
+        assignment,
         kind="reviewer_approved",
         key=f"decision:{assignment.pk}",
         subject=_("%(member)s approved “%(title)s”")
@@ -121,11 +134,6 @@ def reviewer_approved(assignment: ReviewAssignment) -> None:
             "title": assignment.article.title,
         },
         template="reviewer_approved",
-        context={
-            "assignment": assignment,
-            "article": assignment.article,
-            "admin_path": _admin_article_path(assignment.article),
-        },
     )
 
 
@@ -157,7 +165,8 @@ def article_approved(article, version) -> None:
 def review_overdue(reminder: Reminder) -> None:
     """Editors copied when a review is a day late, and told again a week late."""
     assignment = reminder.assignment
-    _tell_editors(
+    _tell_editors_about(
+        assignment,
         kind=f"overdue_{reminder.step}",
         key=f"overdue:{reminder.pk}",
         subject=_("Overdue review: %(member)s on “%(title)s”")
@@ -166,13 +175,8 @@ def review_overdue(reminder: Reminder) -> None:
             "title": assignment.article.title,
         },
         template="review_overdue",
-        context={
-            "assignment": assignment,
-            "article": assignment.article,
-            "reminder": reminder,
-            "escalation": reminder.step == "review_escalation",
-            "admin_path": _admin_article_path(assignment.article),
-        },
+        reminder=reminder,
+        escalation=reminder.step == "review_escalation",
     )
 
 

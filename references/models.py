@@ -3,7 +3,6 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -131,9 +130,6 @@ class Reference(models.Model):
         if not self.citation_key:
             self.citation_key = self._default_citation_key()
         super().save(*args, **kwargs)
-
-    def get_admin_url(self) -> str:
-        return reverse("admin:references_reference_change", args=[self.pk])
 
     def clean_fields(self, exclude=None):
         # Normalise before the field validators see the value, so a pasted
