@@ -1,0 +1,221 @@
+"""The editors' article admin: content, sections, reviewers and transition buttons.
+
+It lives in ``editorial`` rather than ``articles`` because it drives the review
+workflow: its transition buttons, assignment and conflict inlines all call
+``editorial.services``, never a raw save of a state.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm.admin import FSMAdminMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles.admin import SectionInline
+from articles.models import Article
+from editorial import services
+from editorial.admin.filters import OverdueFilter, QueueFilter, ReviewerFilter
+from editorial.admin.history import ArticleHistoryViewsMixin
+from editorial.forms import AssignmentInlineForm
+from editorial.models import LIVE_STATES, ReviewAssignment, ReviewerConflict
+
+
+class ReviewAssignmentInline(admin.TabularInline):
+    """Existing assignments are read-only here; new rows invite a reviewer through
+    ``services.assignment_create``."""
+
+    model = ReviewAssignment
+    form = AssignmentInlineForm
+    extra = 0
+    can_delete = False
+    fields = (
+        "reviewer",
+        "round",
+        "state",
+        "respond_by",
+        "review_by",
+        "recommendation",
+        "comments",
+    )
+    readonly_fields = (
+        "round",
+        "state",
+        "respond_by",
+        "review_by",
+        "recommendation",
+        "comments",
+    )
+    ordering = ("-round", "invited_at")
+    autocomplete_fields = ("reviewer",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        # Rows already saved are changed only through the workflow.
+        return False
+
+
+class ReviewerConflictInline(admin.TabularInline):
+    model = ReviewerConflict
+    extra = 0
+    fields = ("member", "note", "recorded_by", "recorded_at")
+    readonly_fields = ("recorded_by", "recorded_at")
+    autocomplete_fields = ("member",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(ArticleHistoryViewsMixin, FSMAdminMixin, SimpleHistoryAdmin):
+    fsm_fields = ["status"]
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = (
+        "title",
+        "status",
+        "review_round",
+        "live_reviewers",
+        "published",
+        "last_updated",
+    )
+    list_filter = (QueueFilter, "status", ReviewerFilter, OverdueFilter, "published")
+    search_fields = ("title", "summary", "keywords", "slug")
+    readonly_fields = (
+        "status",
+        "review_round",
+        "last_updated",
+        "first_published_at",
+        "created",
+        "modified",
+    )
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "summary", "specialty", "keywords")}),
+        (
+            _("Review and publication"),
+            {
+                "fields": (
+                    "author",
+                    "status",
+                    "review_round",
+                    "required_approvals",
+                    "published",
+                )
+            },
+        ),
+        (
+            _("Dates"),
+            {
+                "classes": ("collapse",),
+                "fields": ("last_updated", "first_published_at", "created", "modified"),
+            },
+        ),
+    )
+    inlines = [SectionInline, ReviewAssignmentInline, ReviewerConflictInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                live_reviewer_count=Count(
+                    "review_assignments",
+                    filter=Q(review_assignments__state__in=LIVE_STATES),
+                )
+            )
+        )
+
+    @admin.display(description=_("reviewers acting"), ordering="live_reviewer_count")
+    def live_reviewers(self, obj):
+        return obj.live_reviewer_count
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("author", request.user.pk)
+        return initial
+
+    @staticmethod
+    def get_fsm_block_label(fsm_field_name: str) -> str:
+        return str(_("Review workflow"))
+
+    def revert_disabled(self, request, obj=None):
+        # Restoring goes through "Timeline → Restore", which restores sections too
+        # and sends the article back to review.
+        return True
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ReviewAssignment:
+            self._invite_reviewers(request, formset)
+        elif formset.model is ReviewerConflict:
+            self._record_conflicts(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
+
+    def _invite_reviewers(self, request, formset):
+        _start_service_save(formset)
+        for inline_form in formset.forms:
+            reviewer = inline_form.cleaned_data.get("reviewer")
+            if inline_form.instance.pk or not reviewer:
+                continue
+            try:
+                assignment = services.assignment_create(
+                    article=formset.instance, reviewer=reviewer, invited_by=request.user
+                )
+            except services.WorkflowError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                formset.new_objects.append(assignment)
+
+    def _record_conflicts(self, request, formset):
+        _start_service_save(formset)
+        for inline_form in formset.forms:
+            data = inline_form.cleaned_data
+            if not data or inline_form.instance.pk or data.get("DELETE"):
+                continue
+            try:
+                conflict = services.conflict_record(
+                    article=formset.instance,
+                    member=data["member"],
+                    user=request.user,
+                    note=data["note"],
+                )
+            except services.WorkflowError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                formset.new_objects.append(conflict)
+        for inline_form in formset.deleted_forms:
+            if inline_form.instance.pk:
+                formset.deleted_objects.append(inline_form.instance)
+                inline_form.instance.delete()
+
+    def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None):
+        """Transition buttons run the editorial service, never a bare save."""
+        try:
+            services.article_transition(
+                article=obj, name=transition_name, user=request.user, **(kwargs or {})
+            )
+        except services.WorkflowError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return False
+        self.message_user(
+            request,
+            _("“%(article)s”: %(transition)s done.")
+            % {
+                "article": obj,
+                "transition": self.get_fsm_label(
+                    self._get_fsm_transition_by_name(
+                        obj=obj, transition_name=transition_name
+                    )
+                ),
+            },
+            messages.SUCCESS,
+        )
+        return True
+
+
+def _start_service_save(formset) -> None:
+    """The admin's change message reads what a formset saved; rows saved through the
+    services instead are listed here as they go."""
+    formset.new_objects = []
+    formset.changed_objects = []
+    formset.deleted_objects = []

@@ -1,0 +1,46 @@
+"""What every workflow action shares: the refusal type, row locks, saves with history.
+
+Lock order, taken by every action that needs more than one: the article row first,
+then its assignments, then their reminders. Two actions on one article therefore
+queue behind each other instead of deadlocking.
+"""
+
+from django.utils.translation import gettext as _
+
+from articles.models import Article
+from editorial.models import ReviewAssignment
+from editorial.reminders import reminders_plan
+
+
+class WorkflowError(Exception):
+    """A refused action; the message says why and what to do instead."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def locked_article(article: Article) -> Article:
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+def locked_assignment(assignment: ReviewAssignment) -> ReviewAssignment:
+    return ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+
+
+def save_with_history(instance, *, user, reason: str) -> None:
+    if user is not None:
+        instance._history_user = user
+    instance._change_reason = reason
+    instance.save()
+
+
+def save_assignment(assignment: ReviewAssignment, *, user, reason: str) -> None:
+    """Save an assignment change and re-plan its reminders in the same transaction."""
+    save_with_history(assignment, user=user, reason=reason)
+    reminders_plan(assignment=assignment)
+
+
+def require_editor(user, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise WorkflowError(_("Only editors may do this."))
