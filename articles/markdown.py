@@ -145,6 +145,25 @@ def _build_parser() -> MarkdownIt:
 _parser = _build_parser()
 
 
+HARD_BREAK = "  "
+
+
+def normalise_text(text: str) -> str:
+    """The text as readers see it, so a save that changes nothing compares equal.
+
+    Browsers post line endings as CRLF; trailing spaces and blank lines at the end are
+    invisible. Both are removed, except two trailing spaces, which are Markdown's hard
+    line break and kept as exactly two.
+    """
+    lines = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        stripped = line.rstrip()
+        if line.endswith(HARD_BREAK) and stripped:
+            stripped += HARD_BREAK
+        lines.append(stripped)
+    return "\n".join(lines).strip("\n").rstrip()
+
+
 def citation_keys(body: str) -> list[str]:
     """The citation keys of ``body`` in order of first appearance, without repeats."""
     keys: list[str] = []

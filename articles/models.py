@@ -170,18 +170,14 @@ class Article(WorkflowModelMixin, models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # Workflow state and the reader-facing date change only through
+        # ``editorial.services``; a save only stores what it is given.
         if not self.slug:
             self.slug = unique_slug(self, "slug", self.title, "article")
         if self.published and self.first_published_at is None:
             self.first_published_at = timezone.now()
-        # One transaction: revising closes the review round's assignments.
-        with transaction.atomic():
-            if self.pk is not None and self._content_changed():
-                self.last_updated = timezone.now()
-                if self.needs_revision_on_edit:
-                    self.revise()
-                    self._change_reason = _("content edited: back to Submitted")
-            super().save(*args, **kwargs)
+        self.normalise_content()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -215,31 +211,13 @@ class Article(WorkflowModelMixin, models.Model):
     def keyword_list(self) -> list[str]:
         return [word.strip() for word in self.keywords.split(",") if word.strip()]
 
-    def touch(self, *, user=None, reason: str = "") -> None:
-        """Record that the content changed through a related row (a section, a cited
-        reference): the reader-facing date moves and a reviewed article goes back to
-        Submitted."""
-        article = Article.objects.get(pk=self.pk)
-        article.last_updated = timezone.now()
-        if user is not None:
-            article._history_user = user
-        if article.needs_revision_on_edit:
-            article.revise()
-            article._change_reason = reason or _("content edited: back to Submitted")
-        article.save()
-        self.last_updated = article.last_updated
-        self.__dict__["status"] = article.status
-        self.review_round = article.review_round
+    def normalise_content(self) -> None:
+        """Store text as readers see it (see ``markdown.normalise_text``)."""
+        self.summary = markdown.normalise_text(self.summary)
 
     @property
     def needs_revision_on_edit(self) -> bool:
         return self.status in (ArticleStatus.UNDER_REVIEW, ArticleStatus.APPROVED)
-
-    def _content_changed(self) -> bool:
-        stored = Article.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS).first()
-        if stored is None:
-            return True
-        return any(stored[name] != getattr(self, name) for name in self.CONTENT_FIELDS)
 
     # Review assignments live in the editorial app, which depends on this one; the
     # transitions read them only through the reverse relation ``review_assignments``.
@@ -400,16 +378,14 @@ class Section(models.Model):
         return self.display_heading
 
     def save(self, *args, **kwargs):
+        """Store the body as readers see it, with the citations its markers name.
+
+        The article's date and review state are not touched here: content is saved
+        through ``editorial.services``, which decides what the save means."""
+        self.body = markdown.normalise_text(self.body)
         with transaction.atomic():
             super().save(*args, **kwargs)
             self.sync_citations()
-            self.article.touch(user=getattr(self, "_history_user", None))
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            self.article.touch(user=getattr(self, "_history_user", None))
-        return result
 
     def clean(self):
         unknown = self.unknown_citation_keys()

@@ -9,7 +9,6 @@ class EditorialConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from editorial import signals  # noqa: F401
         from editorial.reminders import validate_schedule
 
         validate_schedule(settings.MEDREVIEW_REMINDERS)

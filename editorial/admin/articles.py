@@ -11,13 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from articles.admin import SectionInline
-from articles.models import Article
+from articles.admin import READER_TEXT_OVERRIDES, SectionInline
+from articles.models import Article, Section
 from editorial import services
+from editorial.admin.article_form import ArticleAdminForm
 from editorial.admin.filters import OverdueFilter, QueueFilter, ReviewerFilter
 from editorial.admin.history import ArticleHistoryViewsMixin
 from editorial.forms import AssignmentInlineForm
 from editorial.models import LIVE_STATES, ReviewAssignment, ReviewerConflict
+
+ARTICLE_FIELD_NAMES = frozenset(field.name for field in Article._meta.concrete_fields)
 
 
 class ReviewAssignmentInline(admin.TabularInline):
@@ -70,6 +73,8 @@ class ReviewerConflictInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(ArticleHistoryViewsMixin, FSMAdminMixin, SimpleHistoryAdmin):
     fsm_fields = ["status"]
+    form = ArticleAdminForm
+    formfield_overrides = READER_TEXT_OVERRIDES
     change_form_template = "admin/articles/article/change_form.html"
     list_display = (
         "title",
@@ -112,6 +117,10 @@ class ArticleAdmin(ArticleHistoryViewsMixin, FSMAdminMixin, SimpleHistoryAdmin):
         ),
     )
     inlines = [SectionInline, ReviewAssignmentInline, ReviewerConflictInline]
+    edit_fieldset = (
+        _("Your edit"),
+        {"fields": ("revision_reason", "seen_state")},
+    )
 
     def get_queryset(self, request):
         return (
@@ -129,6 +138,64 @@ class ArticleAdmin(ArticleHistoryViewsMixin, FSMAdminMixin, SimpleHistoryAdmin):
     def live_reviewers(self, obj):
         return obj.live_reviewer_count
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is None else (*fieldsets, self.edit_fieldset)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "workflow_refusal", None)
+        if refusal is None:
+            return form
+        return type(form.__name__, (form,), {"refusal": refusal})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save the services refuse (the review moved on meanwhile, a reason is
+        missing) is rolled back and the form shown again with the message and
+        everything the editor typed."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as refusal:
+            request.workflow_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # saved with its sections in save_related, under the article's lock
+        services.article_create(article=obj, user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        content = [formset for formset in formsets if formset.model is Section]
+        workflow = [formset for formset in formsets if formset.model is not Section]
+
+        def write_content(article):
+            form.save_m2m()
+            for formset in content:
+                self.save_formset(request, form, formset, change=change)
+
+        if change:
+            services.article_content_save(
+                article=form.instance,
+                user=request.user,
+                values={
+                    name: form.cleaned_data[name]
+                    for name in form.changed_data
+                    if name in ARTICLE_FIELD_NAMES
+                },
+                write_related=write_content,
+                reason=form.cleaned_data.get("revision_reason", ""),
+                seen=form.seen,
+            )
+        else:
+            write_content(form.instance)
+        for formset in workflow:
+            self.save_formset(request, form, formset, change=change)
+
+    def revert_disabled(self, request, obj=None):
+        # Restoring goes through "Timeline → Restore", which restores sections too
+        # and sends the article back to review.
+        return True
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("author", request.user.pk)
@@ -137,11 +204,6 @@ class ArticleAdmin(ArticleHistoryViewsMixin, FSMAdminMixin, SimpleHistoryAdmin):
     @staticmethod
     def get_fsm_block_label(fsm_field_name: str) -> str:
         return str(_("Review workflow"))
-
-    def revert_disabled(self, request, obj=None):
-        # Restoring goes through "Timeline → Restore", which restores sections too
-        # and sends the article back to review.
-        return True
 
     def save_formset(self, request, form, formset, change):
         if formset.model is ReviewAssignment:

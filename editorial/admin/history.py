@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,8 +19,7 @@ from articles.selectors import (
     article_content_as_of,
     latest_approved_version,
 )
-from articles.services import article_restore
-from editorial import selectors
+from editorial import selectors, services
 
 
 class ArticleHistoryViewsMixin:
@@ -129,9 +128,9 @@ class ArticleHistoryViewsMixin:
         if moment is None:
             raise Http404
         try:
-            article_restore(article=article, moment=moment, user=request.user)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            services.article_restore(article=article, moment=moment, user=request.user)
+        except services.WorkflowError as error:
+            self.message_user(request, error.message, messages.ERROR)
         else:
             self.message_user(
                 request,
