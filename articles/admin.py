@@ -3,10 +3,10 @@
 
 from django.contrib import admin
 from django.db import models
-from simple_history.admin import SimpleHistoryAdmin
 
 from articles.forms import ReaderTextField
 from articles.models import ApprovedVersion, Citation, Section
+from config.history import ReadOnlyHistoryAdmin
 
 # Bodies and the short answer compare as readers see them (see ``ReaderTextField``).
 READER_TEXT_OVERRIDES = {models.TextField: {"form_class": ReaderTextField}}
@@ -32,7 +32,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(Citation)
-class CitationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class CitationAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
     """Citations follow the markers typed in section bodies."""
 
     list_display = ("key", "reference", "section")

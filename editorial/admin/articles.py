@@ -9,10 +9,10 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
-from simple_history.admin import SimpleHistoryAdmin
 
 from articles.admin import READER_TEXT_OVERRIDES, SectionInline
 from articles.models import Article, Section
+from config.history import ReadOnlyHistoryAdmin
 from editorial import services
 from editorial.admin.article_form import ArticleAdminForm
 from editorial.admin.filters import OverdueFilter, QueueFilter, ReviewerFilter
@@ -71,7 +71,7 @@ class ReviewerConflictInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleHistoryViewsMixin, FSMAdminMixin, SimpleHistoryAdmin):
+class ArticleAdmin(ArticleHistoryViewsMixin, FSMAdminMixin, ReadOnlyHistoryAdmin):
     fsm_fields = ["status"]
     form = ArticleAdminForm
     formfield_overrides = READER_TEXT_OVERRIDES
@@ -190,11 +190,6 @@ class ArticleAdmin(ArticleHistoryViewsMixin, FSMAdminMixin, SimpleHistoryAdmin):
             write_content(form.instance)
         for formset in workflow:
             self.save_formset(request, form, formset, change=change)
-
-    def revert_disabled(self, request, obj=None):
-        # Restoring goes through "Timeline → Restore", which restores sections too
-        # and sends the article back to review.
-        return True
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -3,8 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history import ReadOnlyHistoryAdmin
 from editorial import services
 from editorial.models import Reminder, ReviewAssignment, ReviewerConflict
 
@@ -33,7 +33,7 @@ class DueDatesForm(forms.ModelForm):
 
 
 @admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(SimpleHistoryAdmin):
+class ReviewAssignmentAdmin(ReadOnlyHistoryAdmin):
     """All assignments across articles; withdrawing is the only change editors make
     here."""
 
@@ -83,9 +83,6 @@ class ReviewAssignmentAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
-
-    def revert_disabled(self, request, obj=None):
-        return True
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_live:
@@ -144,7 +141,7 @@ class ReviewAssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReviewerConflict)
-class ReviewerConflictAdmin(SimpleHistoryAdmin):
+class ReviewerConflictAdmin(ReadOnlyHistoryAdmin):
     list_display = ("member", "article", "note", "recorded_by", "recorded_at")
     list_select_related = ("member", "article", "recorded_by")
     search_fields = ("member__display_name", "article__title", "note")
