@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from articles import diffing
 from articles.models import Article
@@ -40,7 +40,7 @@ class ArticleHistoryViewsMixin:
             ),
             path(
                 "<int:object_id>/restore/",
-                view(require_POST(self.restore_view)),
+                view(require_http_methods(["GET", "POST"])(self.restore_view)),
                 name="articles_article_restore",
             ),
             *super().get_urls(),
@@ -121,12 +121,15 @@ class ArticleHistoryViewsMixin:
         )
 
     def restore_view(self, request, object_id):
+        """GET: what restoring would change, and a button to confirm; POST: do it."""
         article = self._article_or_404(request, object_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
-        moment = _moment(request.POST.get("moment"))
+        moment = _moment(request.POST.get("moment") or request.GET.get("moment"))
         if moment is None:
             raise Http404
+        if request.method == "GET":
+            return self._restore_confirmation(request, article, moment)
         try:
             services.article_restore(article=article, moment=moment, user=request.user)
         except services.WorkflowError as error:
@@ -143,6 +146,26 @@ class ArticleHistoryViewsMixin:
             )
         return HttpResponseRedirect(
             reverse("admin:articles_article_change", args=[article.pk])
+        )
+
+    def _restore_confirmation(self, request, article, moment):
+        try:
+            past = article_content_as_of(article=article, moment=moment)
+        except Article.DoesNotExist as error:
+            raise Http404(_("The article did not exist yet then.")) from error
+        return TemplateResponse(
+            request,
+            "admin/articles/article/restore_confirm.html",
+            self._context(
+                request,
+                article,
+                _("Restore the version of %(date)s?") % {"date": _format(moment)},
+                comparison=diffing.compare(article_content(article=article), past),
+                old_label=_("working copy"),
+                new_label=_format(moment),
+                moment=moment,
+                review_warning=services.revision_warning(article=article),
+            ),
         )
 
 

@@ -1,6 +1,7 @@
 """Editors restore an earlier version; the restore is recorded and reviewed again."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from tests.editorial.conftest import (
     ORIGINAL_GUIDELINE_TEXT,
     ORIGINAL_RESEARCH_TEXT,
     make_editor,
+    workflow_state,
 )
 
 NEW_TITLE = "Which tumours need molecular testing, and when?"
@@ -29,8 +31,7 @@ def restore_moments(client, article) -> list[str]:
     page = client.get(f"/admin/articles/article/{article.pk}/timeline/")
     assert page.status_code == 200
     return re.findall(
-        r'action="' + re.escape(restore_url(article)) + r'">'
-        r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">'
+        r'method="get" action="' + re.escape(restore_url(article)) + r'">'
         r'<input type="hidden" name="moment" value="([^"]+)">',
         page.content.decode(),
     )
@@ -199,9 +200,36 @@ def test_restore_needs_the_restore_permission(
 
 
 @pytest.mark.django_db
-def test_restore_is_a_post(approved_then_edited, article, editor, client):
+def test_restore_is_a_post_a_get_only_asks_for_confirmation(
+    approved_then_edited, article, editor, client
+):
     client.force_login(editor)
+    before = workflow_state(article)
 
     response = client.get(restore_url(article), {"moment": approved_then_edited})
 
-    assert response.status_code == 405
+    assert response.status_code == 200
+    assert "Restore this version" in response.content.decode()
+    assert workflow_state(article) == before
+
+
+@pytest.mark.django_db
+def test_restore_first_shows_what_will_change_and_changes_nothing(
+    workflow, article, editor, client, reviewer_one
+):
+    workflow.approve_with(article, reviewer_one)
+    edit_everything(article, editor)
+    workflow.send_to_review(article)
+    client.force_login(editor)
+    moment = restore_moments(client, article)[-1]
+    before = workflow_state(article)
+
+    response = client.get(restore_url(article), {"moment": moment})
+
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert f"- {NEW_TITLE}" in page
+    assert f"+ {EDITED_TEXT}" not in page
+    assert "Saving ends round 2: the 1 reviewer's assignment will be closed" in page
+    assert 'method="post"' in page
+    assert workflow_state(article) == before
