@@ -312,7 +312,6 @@ class Article(WorkflowModelMixin, models.Model):
                 "Sends an approved article back to review; the last reviewers are "
                 "invited again. Readers keep the approved version meanwhile."
             ),
-            "form": "editorial.forms.ReopenForm",
         },
     )
     def reopen(self, reason: str = "") -> None:

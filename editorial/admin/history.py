@@ -130,11 +130,13 @@ class ArticleHistoryViewsMixin:
             raise Http404
         if request.method == "GET":
             return self._restore_confirmation(request, article, moment)
-        try:
-            services.article_restore(article=article, moment=moment, user=request.user)
-        except services.WorkflowError as error:
-            self.message_user(request, error.message, messages.ERROR)
-        else:
+        restored = self.run_service(
+            request,
+            lambda: services.article_restore(
+                article=article, moment=moment, user=request.user
+            ),
+        )
+        if restored is not None:
             self.message_user(
                 request,
                 _(
