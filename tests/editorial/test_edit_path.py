@@ -149,6 +149,9 @@ def test_a_confirmed_edit_closes_the_round_with_the_reason_and_tells_reviewers(
         f"{REASON}: round 1 closed, back to Submitted"
     )
     assert article.history.latest().history_user == editor
+    client.force_login(reviewer_one.user)
+    desk = client.get(f"/review/{assignments[0].pk}/")
+    assert f"round closed: {REASON}" in html.unescape(desk.content.decode())
 
 
 @pytest.mark.django_db
