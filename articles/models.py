@@ -333,6 +333,11 @@ class Article(WorkflowModelMixin, models.Model):
             self.review_round += 1
 
 
+# Long enough for any real section; a full form of 300 sections stays under the
+# request size limit (``DATA_UPLOAD_MAX_MEMORY_SIZE``).
+SECTION_BODY_MAX_LENGTH = 20_000
+
+
 class Section(models.Model):
     """A part of an article's answer, in Markdown with citation markers."""
 
@@ -387,6 +392,28 @@ class Section(models.Model):
             self.sync_citations()
 
     def clean(self):
+        if len(self.body) > SECTION_BODY_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "body": _(
+                        "This section has %(length)s characters; a section holds at "
+                        "most %(limit)s. Split it into two sections."
+                    )
+                    % {"length": len(self.body), "limit": SECTION_BODY_MAX_LENGTH}
+                }
+            )
+        depth = markdown.nesting_cut_depth(self.body)
+        if depth is not None:
+            raise ValidationError(
+                {
+                    "body": _(
+                        "Lists or quotes here nest %(depth)s levels deep, more than "
+                        "the page can show: the deepest levels would disappear. "
+                        "Flatten them."
+                    )
+                    % {"depth": depth}
+                }
+            )
         unknown = self.unknown_citation_keys()
         if unknown:
             raise ValidationError({"body": unknown_keys_message(unknown)})
