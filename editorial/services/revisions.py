@@ -215,13 +215,22 @@ def article_restore(
 
 
 def reference_save(
-    *, reference: Reference, user: AbstractBaseUser, reason: str = ""
+    *,
+    reference: Reference,
+    user: AbstractBaseUser,
+    reason: str = "",
+    correction: str = "",
 ) -> list[Article]:
     """Save a library reference; each article citing it whose content changed as
     readers see it is edited with it (date, history, back to review).
 
+    With a ``correction`` note, the change must only touch
+    ``Reference.CORRECTABLE_FIELDS``: it reaches readers at once with a dated note,
+    is recorded in the history of the reference and of each citing article, and
+    sends nothing back to review.
+
     The citing articles' rows are locked first, in id order, like every other path
-    (article → assignments → reminders). Returns the articles that changed.
+    (article → assignments → reminders). Returns the articles sent back to review.
     """
     with transaction.atomic():
         if reference.pk is None:
@@ -232,12 +241,12 @@ def reference_save(
             .filter(pk__in=list(citing_article_ids(reference)))
             .order_by("pk")
         )
+        if correction.strip():
+            _reference_correct(reference, citing, user=user, note=correction.strip())
+            return []
         before = {article.pk: _readers_view(article) for article in citing}
-        save_with_history(
-            reference,
-            user=user,
-            reason=reason or _("edited by %(user)s") % {"user": user},
-        )
+        edited_by = _("edited by %(user)s") % {"user": user}
+        save_with_history(reference, user=user, reason=reason or edited_by)
         changed = [
             article
             for article in citing
@@ -251,6 +260,57 @@ def reference_save(
                 or _("cited reference “%(title)s” edited") % {"title": reference.title},
             )
     return changed
+
+
+def reference_changed_fields(reference: Reference) -> list[str]:
+    stored = Reference.objects.values(*Reference.CONTENT_FIELDS).get(pk=reference.pk)
+    return [
+        name
+        for name in Reference.CONTENT_FIELDS
+        if stored[name] != getattr(reference, name)
+    ]
+
+
+def approved_articles_citing(reference: Reference) -> int:
+    """How many approved articles a change to ``reference`` would send back."""
+    return Article.objects.filter(
+        pk__in=citing_article_ids(reference), status=ArticleStatus.APPROVED
+    ).count()
+
+
+def _reference_correct(
+    reference: Reference, citing: list[Article], *, user, note: str
+) -> None:
+    changed = reference_changed_fields(reference)
+    if not changed:
+        raise WorkflowError(_("Nothing was changed, so there is nothing to correct."))
+    others = [name for name in changed if name not in Reference.CORRECTABLE_FIELDS]
+    if others:
+        raise WorkflowError(
+            _(
+                "An editorial correction may change only %(allowed)s; %(others)s "
+                "changed. Clear the correction note to save it as an edit that "
+                "goes through review."
+            )
+            % {
+                "allowed": ", ".join(Reference.CORRECTABLE_FIELDS),
+                "others": ", ".join(others),
+            }
+        )
+    reference.corrected_at = timezone.now()
+    reference.correction_note = note
+    save_with_history(
+        reference,
+        user=user,
+        reason=_("editorial correction: %(note)s") % {"note": note},
+    )
+    for article in citing:
+        save_with_history(
+            article,
+            user=user,
+            reason=_("cited reference “%(title)s” corrected: %(note)s")
+            % {"title": reference.title, "note": note},
+        )
 
 
 def citing_article_ids(reference: Reference):
