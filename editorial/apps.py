@@ -8,7 +8,12 @@ class EditorialConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
+        from simple_history.signals import pre_create_historical_record
 
         from editorial.reminders import validate_schedule
+        from editorial.save_moments import stamp_history_row
 
         validate_schedule(settings.MEDREVIEW_REMINDERS)
+        pre_create_historical_record.connect(
+            stamp_history_row, dispatch_uid="editorial.stamp_history_row"
+        )

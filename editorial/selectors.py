@@ -119,7 +119,31 @@ def article_timeline(*, article: Article) -> list[TimelineEvent]:
                 % {"number": version.number, "names": names},
             )
         )
-    return sorted(events, key=lambda event: event.moment, reverse=True)
+    return sorted(_one_per_save(events), key=lambda event: event.moment, reverse=True)
+
+
+CATEGORY_ORDER = ("article", "section", "assignment", "conflict", "approval")
+
+
+def _one_per_save(events: list[TimelineEvent]) -> list[TimelineEvent]:
+    """The rows one save wrote share its moment (``editorial.save_moments``): show
+    them as one entry, the article's reason first, then the sections it changed."""
+    by_moment: dict[datetime.datetime, list[TimelineEvent]] = {}
+    for event in events:
+        by_moment.setdefault(event.moment, []).append(event)
+    grouped = []
+    for moment, group in by_moment.items():
+        if len(group) == 1:
+            grouped.append(group[0])
+            continue
+        group.sort(key=lambda event: CATEGORY_ORDER.index(event.category))
+        user = next((event.user for event in group if event.user), None)
+        grouped.append(
+            TimelineEvent(
+                moment, user, "save", "; ".join(event.description for event in group)
+            )
+        )
+    return grouped
 
 
 def content_moments(*, article: Article) -> list[datetime.datetime]:

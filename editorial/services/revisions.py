@@ -25,6 +25,7 @@ from articles.selectors import article_content, article_content_as_of
 from articles.services import article_content_restore
 from editorial import notifications
 from editorial.models import ReviewAssignment
+from editorial.save_moments import one_moment
 from editorial.services.common import WorkflowError, locked_article, save_with_history
 from editorial.services.rounds import close_round
 from references.models import Reference
@@ -113,7 +114,7 @@ def article_content_save(
     Raises ``StaleEditError`` when the content changed but the review moved on since
     ``seen``, and ``WorkflowError`` when the save would end a round without a reason.
     """
-    with transaction.atomic():
+    with transaction.atomic(), one_moment():
         locked = locked_article(article)
         before = _readers_view(locked)
         stored = {name: getattr(locked, name) for name in values}
@@ -232,7 +233,7 @@ def reference_save(
     The citing articles' rows are locked first, in id order, like every other path
     (article → assignments → reminders). Returns the articles sent back to review.
     """
-    with transaction.atomic():
+    with transaction.atomic(), one_moment():
         if reference.pk is None:
             save_with_history(reference, user=user, reason=reason or _("created"))
             return []
@@ -326,7 +327,8 @@ def record_content_change(
 ) -> list[ReviewAssignment]:
     """The content of a locked article changed: move the reader-facing date, send a
     reviewed article back to Submitted, close the round and tell its reviewers."""
-    article.last_updated = timezone.now()
+    with one_moment() as moment:
+        article.last_updated = moment
     reason = reason.strip() or _("content edited")
     closed: list[ReviewAssignment] = []
     history_reason = reason

@@ -246,3 +246,28 @@ def test_creating_an_article_with_five_sections_is_one_article_history_row(
     assert article.history.count() == 1
     assert article.sections.count() == 5
     assert article.sections.first().body == "Part 0.\nMore."
+
+
+@pytest.mark.django_db
+def test_one_admin_save_is_one_timeline_entry_and_one_restore_point(
+    article, editor, client
+):
+    from editorial import selectors
+
+    client.force_login(editor)
+    moments_before = len(selectors.content_moments(article=article))
+    data = change_form_data(client, article)
+    data["title"] = ["Which tumours need testing?"]
+    data[section_field(data, ORIGINAL_GUIDELINE_TEXT[:20])] = [EDITED_TEXT]
+    data[section_field(data, "Targeted")] = ["Targeted therapy helps [@trial2021]."]
+    data["revision_reason"] = ["Plainer wording."]
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 302
+    assert len(selectors.content_moments(article=article)) == moments_before + 1
+    (entry, *_older) = selectors.article_timeline(article=article)
+    assert entry.user == editor
+    assert entry.description.startswith("Article changed: Plainer wording.")
+    assert "Section “From the Guidelines” changed" in entry.description
+    assert "Section “From the Research” changed" in entry.description
