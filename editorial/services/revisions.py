@@ -148,36 +148,32 @@ def section_save(
     seen: SeenState | None = None,
 ) -> ContentSave:
     """Save one section (new or edited) as an edit of its article."""
-
-    def write(article: Article) -> None:
-        section._history_user = user
-        section.save()
-
-    return article_content_save(
-        article=section.article,
-        user=user,
-        values={},
-        write_related=write,
-        reason=reason,
-        seen=seen,
-    )
+    return _section_change(section, section.save, user=user, reason=reason, seen=seen)
 
 
 def section_delete(
     *, section: Section, user: AbstractBaseUser, reason: str = ""
 ) -> ContentSave:
     """Remove a section as an edit of its article."""
+    return _section_change(section, section.delete, user=user, reason=reason)
 
-    def write(article: Article) -> None:
-        section._history_user = user
-        section.delete()
 
+def _section_change(
+    section: Section,
+    write: Callable[[], object],
+    *,
+    user: AbstractBaseUser,
+    reason: str,
+    seen: SeenState | None = None,
+) -> ContentSave:
+    section._history_user = user
     return article_content_save(
         article=section.article,
         user=user,
         values={},
-        write_related=write,
+        write_related=lambda article: write(),
         reason=reason,
+        seen=seen,
     )
 
 

@@ -30,6 +30,14 @@ def as_browser_sends(data: dict[str, list[str]]) -> dict[str, list[str]]:
     }
 
 
+def form_with_an_edited_section(client, article, **fields) -> dict[str, list[str]]:
+    """The article's change form with its first section rewritten."""
+    data = change_form_data(client, article)
+    data[section_field(data, ORIGINAL_GUIDELINE_TEXT[:20])] = [EDITED_TEXT]
+    data.update({name: [value] for name, value in fields.items()})
+    return data
+
+
 def section_history_count(article) -> int:
     return Section.history.filter(article_id=article.pk).count()
 
@@ -104,8 +112,7 @@ def test_an_edit_that_ends_a_round_asks_for_a_reason_and_keeps_the_text(
 ):
     workflow.send_to_review(article, reviewer_one, reviewer_two)
     client.force_login(editor)
-    data = change_form_data(client, article)
-    data[section_field(data, ORIGINAL_GUIDELINE_TEXT[:20])] = [EDITED_TEXT]
+    data = form_with_an_edited_section(client, article)
     before = workflow_state(article)
 
     response = client.post(change_url(article), data)
@@ -127,9 +134,7 @@ def test_a_confirmed_edit_closes_the_round_with_the_reason_and_tells_reviewers(
 ):
     assignments = workflow.send_to_review(article, reviewer_one, reviewer_two)
     client.force_login(editor)
-    data = change_form_data(client, article)
-    data[section_field(data, ORIGINAL_GUIDELINE_TEXT[:20])] = [EDITED_TEXT]
-    data["revision_reason"] = [REASON]
+    data = form_with_an_edited_section(client, article, revision_reason=REASON)
 
     response = client.post(change_url(article), data)
 
@@ -160,9 +165,7 @@ def test_an_edit_racing_an_approval_is_refused_with_the_text_kept(
 ):
     (assignment,) = workflow.send_to_review(article, reviewer_one)
     client.force_login(editor)
-    data = change_form_data(client, article)
-    data[section_field(data, ORIGINAL_GUIDELINE_TEXT[:20])] = [EDITED_TEXT]
-    data["revision_reason"] = [REASON]
+    data = form_with_an_edited_section(client, article, revision_reason=REASON)
     workflow.approve(assignment)  # while the editor types
     approved = workflow_state(article)
 
@@ -256,11 +259,13 @@ def test_one_admin_save_is_one_timeline_entry_and_one_restore_point(
 
     client.force_login(editor)
     moments_before = len(selectors.content_moments(article=article))
-    data = change_form_data(client, article)
-    data["title"] = ["Which tumours need testing?"]
-    data[section_field(data, ORIGINAL_GUIDELINE_TEXT[:20])] = [EDITED_TEXT]
+    data = form_with_an_edited_section(
+        client,
+        article,
+        title="Which tumours need testing?",
+        revision_reason="Plainer wording.",
+    )
     data[section_field(data, "Targeted")] = ["Targeted therapy helps [@trial2021]."]
-    data["revision_reason"] = ["Plainer wording."]
 
     response = client.post(change_url(article), data)
 
