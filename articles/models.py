@@ -215,10 +215,6 @@ class Article(WorkflowModelMixin, models.Model):
         """Store text as readers see it (see ``markdown.normalise_text``)."""
         self.summary = markdown.normalise_text(self.summary)
 
-    @property
-    def needs_revision_on_edit(self) -> bool:
-        return self.status in (ArticleStatus.UNDER_REVIEW, ArticleStatus.APPROVED)
-
     # Review assignments live in the editorial app, which depends on this one; the
     # transitions read them only through the reverse relation ``review_assignments``.
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from editorial import services
+from editorial.admin.workflow import WorkflowActionsMixin
 from references.admin import ReferenceAdmin
 from references.models import Reference
 
@@ -56,7 +57,7 @@ class ReferenceCorrectionForm(forms.ModelForm):
         return cleaned
 
 
-class EditorialReferenceAdmin(ReferenceAdmin):
+class EditorialReferenceAdmin(WorkflowActionsMixin, ReferenceAdmin):
     form = ReferenceCorrectionForm
 
     def get_fieldsets(self, request, obj=None):
@@ -80,10 +81,13 @@ class EditorialReferenceAdmin(ReferenceAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        services.reference_save(
-            reference=obj,
-            user=request.user,
-            correction=form.cleaned_data.get("correction", ""),
+        self.run_service(
+            request,
+            lambda: services.reference_save(
+                reference=obj,
+                user=request.user,
+                correction=form.cleaned_data.get("correction", ""),
+            ),
         )
 
 
