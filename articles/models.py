@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -51,6 +53,26 @@ def review_steps(status: str) -> list[ReviewStep]:
         )
         for index, label in enumerate(ArticleStatus.labels)
     ]
+
+
+# What a review needs is the workflow's business, not the content's: the editorial
+# app, which owns review assignments, adds its checks here when it loads
+# (``EditorialConfig.ready``). With no check registered, no review can start and
+# nobody can decide.
+REVIEW_START_CHECKS: list[Callable[["Article"], bool]] = []
+DECISION_CHECKS: list[Callable[["Article", Any], bool]] = []
+
+
+def review_can_start(article: "Article") -> bool:
+    return bool(REVIEW_START_CHECKS) and all(
+        check(article) for check in REVIEW_START_CHECKS
+    )
+
+
+def may_decide(article: "Article", user) -> bool:
+    return bool(DECISION_CHECKS) and all(
+        check(article, user) for check in DECISION_CHECKS
+    )
 
 
 class PublicArticleQuerySet(models.QuerySet):
@@ -215,37 +237,6 @@ class Article(WorkflowModelMixin, models.Model):
         """Store text as readers see it (see ``markdown.normalise_text``)."""
         self.summary = markdown.normalise_text(self.summary)
 
-    # Review assignments live in the editorial app, which depends on this one; the
-    # transitions read them only through the reverse relation ``review_assignments``.
-
-    def live_assignments(self, round_number: int | None = None):
-        """Assignments of a round that are invited or accepted (still able to act)."""
-        return self.review_assignments.filter(
-            round=self.review_round if round_number is None else round_number,
-            state__in=("invited", "accepted"),
-        )
-
-    def reviewers_to_invite_exist(self) -> bool:
-        """A review can start: reviewers are invited in this round, or the previous
-        round's reviewers can be invited again."""
-        if self.live_assignments().exists():
-            return True
-        return (
-            self.review_round > 1
-            and self.review_assignments.filter(
-                round=self.review_round - 1,
-                state__in=("invited", "accepted", "completed", "cancelled"),
-            ).exists()
-        )
-
-    def is_accepted_reviewer(self, user) -> bool:
-        return (
-            user.is_authenticated
-            and self.review_assignments.filter(
-                round=self.review_round, state="accepted", reviewer__user=user
-            ).exists()
-        )
-
     # Transitions change the state in memory only; editorial.services checks the
     # assignment rules, saves, records history and queues notifications. A round of
     # review closes whenever the article leaves Under Review.
@@ -254,7 +245,7 @@ class Article(WorkflowModelMixin, models.Model):
         field=status,
         source=ArticleStatus.SUBMITTED,
         target=ArticleStatus.UNDER_REVIEW,
-        conditions=[reviewers_to_invite_exist],
+        conditions=[lambda article: review_can_start(article)],
         permission="articles.start_review",
         custom={
             "label": _("Start review"),
@@ -272,7 +263,7 @@ class Article(WorkflowModelMixin, models.Model):
         field=status,
         source=ArticleStatus.UNDER_REVIEW,
         target=ArticleStatus.SUBMITTED,
-        permission=lambda article, user: article.is_accepted_reviewer(user),
+        permission=lambda article, user: may_decide(article, user),
         custom={
             "label": _("Request changes"),
             "admin": False,
@@ -286,7 +277,7 @@ class Article(WorkflowModelMixin, models.Model):
         field=status,
         source=ArticleStatus.UNDER_REVIEW,
         target=ArticleStatus.APPROVED,
-        permission=lambda article, user: article.is_accepted_reviewer(user),
+        permission=lambda article, user: may_decide(article, user),
         custom={
             "label": _("Approve"),
             "admin": False,

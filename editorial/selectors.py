@@ -7,7 +7,52 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from articles.models import ApprovedVersion, Article, ArticleStatus, Section
-from editorial.models import LIVE_STATES, ReviewAssignment, ReviewerConflict
+from editorial.models import (
+    LIVE_STATES,
+    AssignmentState,
+    ReviewAssignment,
+    ReviewerConflict,
+)
+
+
+def live_assignments(
+    *, article: Article, round_number: int | None = None
+) -> QuerySet[ReviewAssignment]:
+    """Assignments of a round that are invited or accepted (still able to act)."""
+    return article.review_assignments.filter(
+        round=article.review_round if round_number is None else round_number,
+        state__in=LIVE_STATES,
+    )
+
+
+def reviewers_to_invite_exist(article: Article) -> bool:
+    """A review can start: reviewers are invited in this round, or the previous
+    round's reviewers can be invited again (``Article.start_review``'s condition)."""
+    if live_assignments(article=article).exists():
+        return True
+    return (
+        article.review_round > 1
+        and article.review_assignments.filter(
+            round=article.review_round - 1,
+            state__in=(
+                *LIVE_STATES,
+                AssignmentState.COMPLETED,
+                AssignmentState.CANCELLED,
+            ),
+        ).exists()
+    )
+
+
+def is_accepted_reviewer(article: Article, user) -> bool:
+    """Who may approve or request changes (the decisions' permission)."""
+    return (
+        user.is_authenticated
+        and article.review_assignments.filter(
+            round=article.review_round,
+            state=AssignmentState.ACCEPTED,
+            reviewer__user=user,
+        ).exists()
+    )
 
 
 def assignments_for_reviewer(*, user) -> QuerySet[ReviewAssignment]:

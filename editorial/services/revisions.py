@@ -23,7 +23,7 @@ from articles import diffing
 from articles.models import Article, ArticleStatus, Section
 from articles.selectors import article_content, article_content_as_of
 from articles.services import article_content_restore
-from editorial import notifications
+from editorial import notifications, selectors
 from editorial.models import ReviewAssignment
 from editorial.save_moments import one_moment
 from editorial.services.common import WorkflowError, locked_article, save_with_history
@@ -66,7 +66,7 @@ def revision_warning(*, article: Article) -> str | None:
     Shown to the editor before the save, who must then confirm with a reason."""
     if article.status != ArticleStatus.UNDER_REVIEW:
         return None
-    reviewers = article.live_assignments().count()
+    reviewers = selectors.live_assignments(article=article).count()
     return ngettext(
         "Saving ends round %(round)s: the %(count)s reviewer's assignment will be "
         "closed and they will be emailed.",
