@@ -19,7 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from articles import diffing
+from articles import diffing, markdown
 from articles.models import Article, ArticleStatus, Section
 from articles.selectors import article_content, article_content_as_of
 from articles.services import article_content_restore
@@ -382,6 +382,12 @@ def _stale_message(article: Article, seen: SeenState) -> str:
 
 
 def _readers_view(article: Article) -> dict[str, Any]:
+    """The content compared before and after a save. Text is normalised here too, so
+    a body stored before normalisation existed is not "changed" by being stored
+    normalised."""
     content = article_content(article=article)
     content.pop("last_updated")
+    content["summary"] = markdown.normalise_text(content["summary"])
+    for section in content["sections"]:
+        section["body"] = markdown.normalise_text(section["body"])
     return content
