@@ -2,9 +2,14 @@
 ``editorial.admin``, where the review workflow is."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.db import models
 
+from articles.forms import ReaderTextField
 from articles.models import ApprovedVersion, Citation, Section
+from config.history import ReadOnlyHistoryAdmin
+
+# Bodies and the short answer compare as readers see them (see ``ReaderTextField``).
+READER_TEXT_OVERRIDES = {models.TextField: {"form_class": ReaderTextField}}
 
 
 class SectionInline(admin.StackedInline):
@@ -12,6 +17,7 @@ class SectionInline(admin.StackedInline):
     extra = 0
     fields = ("order", "kind", "heading", "body")
     ordering = ("order", "pk")
+    formfield_overrides = READER_TEXT_OVERRIDES
 
 
 class ReadOnlyAdminMixin:
@@ -26,7 +32,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(Citation)
-class CitationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class CitationAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
     """Citations follow the markers typed in section bodies."""
 
     list_display = ("key", "reference", "section")

@@ -143,6 +143,46 @@ def _build_parser() -> MarkdownIt:
 
 
 _parser = _build_parser()
+# The same rules without markdown-it's nesting limit, to see what the limit would cut.
+_unlimited_parser = _build_parser()
+_unlimited_parser.options["maxNesting"] = 10_000
+NESTING_OPENERS = {"bullet_list_open", "ordered_list_open", "blockquote_open"}
+NESTING_CLOSERS = {"bullet_list_close", "ordered_list_close", "blockquote_close"}
+
+
+def nesting_cut_depth(body: str) -> int | None:
+    """How deep the body nests lists and quotes, when that is deeper than the
+    renderer shows (markdown-it drops what lies past its nesting limit); else None."""
+    unlimited = _unlimited_parser.parse(body)
+    if len(_parser.parse(body)) == len(unlimited):
+        return None
+    depth = deepest = 0
+    for token in unlimited:
+        if token.type in NESTING_OPENERS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.type in NESTING_CLOSERS:
+            depth -= 1
+    return deepest
+
+
+HARD_BREAK = "  "
+
+
+def normalise_text(text: str) -> str:
+    """The text as readers see it, so a save that changes nothing compares equal.
+
+    Browsers post line endings as CRLF; trailing spaces and blank lines at the end are
+    invisible. Both are removed, except two trailing spaces, which are Markdown's hard
+    line break and kept as exactly two.
+    """
+    lines = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        stripped = line.rstrip()
+        if line.endswith(HARD_BREAK) and stripped:
+            stripped += HARD_BREAK
+        lines.append(stripped)
+    return "\n".join(lines).strip("\n").rstrip()
 
 
 def citation_keys(body: str) -> list[str]:

@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -51,6 +53,26 @@ def review_steps(status: str) -> list[ReviewStep]:
         )
         for index, label in enumerate(ArticleStatus.labels)
     ]
+
+
+# What a review needs is the workflow's business, not the content's: the editorial
+# app, which owns review assignments, adds its checks here when it loads
+# (``EditorialConfig.ready``). With no check registered, no review can start and
+# nobody can decide.
+REVIEW_START_CHECKS: list[Callable[["Article"], bool]] = []
+DECISION_CHECKS: list[Callable[["Article", Any], bool]] = []
+
+
+def review_can_start(article: "Article") -> bool:
+    return bool(REVIEW_START_CHECKS) and all(
+        check(article) for check in REVIEW_START_CHECKS
+    )
+
+
+def may_decide(article: "Article", user) -> bool:
+    return bool(DECISION_CHECKS) and all(
+        check(article, user) for check in DECISION_CHECKS
+    )
 
 
 class PublicArticleQuerySet(models.QuerySet):
@@ -170,18 +192,14 @@ class Article(WorkflowModelMixin, models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        # Workflow state and the reader-facing date change only through
+        # ``editorial.services``; a save only stores what it is given.
         if not self.slug:
             self.slug = unique_slug(self, "slug", self.title, "article")
         if self.published and self.first_published_at is None:
             self.first_published_at = timezone.now()
-        # One transaction: revising closes the review round's assignments.
-        with transaction.atomic():
-            if self.pk is not None and self._content_changed():
-                self.last_updated = timezone.now()
-                if self.needs_revision_on_edit:
-                    self.revise()
-                    self._change_reason = _("content edited: back to Submitted")
-            super().save(*args, **kwargs)
+        self.normalise_content()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -215,62 +233,9 @@ class Article(WorkflowModelMixin, models.Model):
     def keyword_list(self) -> list[str]:
         return [word.strip() for word in self.keywords.split(",") if word.strip()]
 
-    def touch(self, *, user=None, reason: str = "") -> None:
-        """Record that the content changed through a related row (a section, a cited
-        reference): the reader-facing date moves and a reviewed article goes back to
-        Submitted."""
-        article = Article.objects.get(pk=self.pk)
-        article.last_updated = timezone.now()
-        if user is not None:
-            article._history_user = user
-        if article.needs_revision_on_edit:
-            article.revise()
-            article._change_reason = reason or _("content edited: back to Submitted")
-        article.save()
-        self.last_updated = article.last_updated
-        self.__dict__["status"] = article.status
-        self.review_round = article.review_round
-
-    @property
-    def needs_revision_on_edit(self) -> bool:
-        return self.status in (ArticleStatus.UNDER_REVIEW, ArticleStatus.APPROVED)
-
-    def _content_changed(self) -> bool:
-        stored = Article.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS).first()
-        if stored is None:
-            return True
-        return any(stored[name] != getattr(self, name) for name in self.CONTENT_FIELDS)
-
-    # Review assignments live in the editorial app, which depends on this one; the
-    # transitions read them only through the reverse relation ``review_assignments``.
-
-    def live_assignments(self, round_number: int | None = None):
-        """Assignments of a round that are invited or accepted (still able to act)."""
-        return self.review_assignments.filter(
-            round=self.review_round if round_number is None else round_number,
-            state__in=("invited", "accepted"),
-        )
-
-    def reviewers_to_invite_exist(self) -> bool:
-        """A review can start: reviewers are invited in this round, or the previous
-        round's reviewers can be invited again."""
-        if self.live_assignments().exists():
-            return True
-        return (
-            self.review_round > 1
-            and self.review_assignments.filter(
-                round=self.review_round - 1,
-                state__in=("invited", "accepted", "completed", "cancelled"),
-            ).exists()
-        )
-
-    def is_accepted_reviewer(self, user) -> bool:
-        return (
-            user.is_authenticated
-            and self.review_assignments.filter(
-                round=self.review_round, state="accepted", reviewer__user=user
-            ).exists()
-        )
+    def normalise_content(self) -> None:
+        """Store text as readers see it (see ``markdown.normalise_text``)."""
+        self.summary = markdown.normalise_text(self.summary)
 
     # Transitions change the state in memory only; editorial.services checks the
     # assignment rules, saves, records history and queues notifications. A round of
@@ -280,7 +245,7 @@ class Article(WorkflowModelMixin, models.Model):
         field=status,
         source=ArticleStatus.SUBMITTED,
         target=ArticleStatus.UNDER_REVIEW,
-        conditions=[reviewers_to_invite_exist],
+        conditions=[lambda article: review_can_start(article)],
         permission="articles.start_review",
         custom={
             "label": _("Start review"),
@@ -298,7 +263,7 @@ class Article(WorkflowModelMixin, models.Model):
         field=status,
         source=ArticleStatus.UNDER_REVIEW,
         target=ArticleStatus.SUBMITTED,
-        permission=lambda article, user: article.is_accepted_reviewer(user),
+        permission=lambda article, user: may_decide(article, user),
         custom={
             "label": _("Request changes"),
             "admin": False,
@@ -312,7 +277,7 @@ class Article(WorkflowModelMixin, models.Model):
         field=status,
         source=ArticleStatus.UNDER_REVIEW,
         target=ArticleStatus.APPROVED,
-        permission=lambda article, user: article.is_accepted_reviewer(user),
+        permission=lambda article, user: may_decide(article, user),
         custom={
             "label": _("Approve"),
             "admin": False,
@@ -334,7 +299,6 @@ class Article(WorkflowModelMixin, models.Model):
                 "Sends an approved article back to review; the last reviewers are "
                 "invited again. Readers keep the approved version meanwhile."
             ),
-            "form": "editorial.forms.ReopenForm",
         },
     )
     def reopen(self, reason: str = "") -> None:
@@ -354,6 +318,11 @@ class Article(WorkflowModelMixin, models.Model):
         """Content changed after review started: what reviewers saw is outdated."""
         if self.status == ArticleStatus.UNDER_REVIEW:
             self.review_round += 1
+
+
+# Long enough for any real section; a full form of 300 sections stays under the
+# request size limit (``DATA_UPLOAD_MAX_MEMORY_SIZE``).
+SECTION_BODY_MAX_LENGTH = 20_000
 
 
 class Section(models.Model):
@@ -400,18 +369,38 @@ class Section(models.Model):
         return self.display_heading
 
     def save(self, *args, **kwargs):
+        """Store the body as readers see it, with the citations its markers name.
+
+        The article's date and review state are not touched here: content is saved
+        through ``editorial.services``, which decides what the save means."""
+        self.body = markdown.normalise_text(self.body)
         with transaction.atomic():
             super().save(*args, **kwargs)
             self.sync_citations()
-            self.article.touch(user=getattr(self, "_history_user", None))
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            self.article.touch(user=getattr(self, "_history_user", None))
-        return result
 
     def clean(self):
+        if len(self.body) > SECTION_BODY_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "body": _(
+                        "This section has %(length)s characters; a section holds at "
+                        "most %(limit)s. Split it into two sections."
+                    )
+                    % {"length": len(self.body), "limit": SECTION_BODY_MAX_LENGTH}
+                }
+            )
+        depth = markdown.nesting_cut_depth(self.body)
+        if depth is not None:
+            raise ValidationError(
+                {
+                    "body": _(
+                        "Lists or quotes here nest %(depth)s levels deep, more than "
+                        "the page can show: the deepest levels would disappear. "
+                        "Flatten them."
+                    )
+                    % {"depth": depth}
+                }
+            )
         unknown = self.unknown_citation_keys()
         if unknown:
             raise ValidationError({"body": unknown_keys_message(unknown)})

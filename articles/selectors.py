@@ -45,6 +45,8 @@ class NumberedReference:
     number: int
     reference: Reference
     citation_count: int
+    # An editorial correction readers are told about: (date, note).
+    correction: tuple[datetime, str] | None = None
 
     @property
     def back_links(self) -> list[str]:
@@ -159,7 +161,10 @@ def latest_approved_version(*, article: Article) -> ApprovedVersion | None:
 
 def article_page(*, article: Article) -> ArticlePage:
     version = latest_approved_version(article=article)
-    content = version.content if version else article_content(article=article)
+    if version is None:
+        content = article_content(article=article)
+    else:
+        content = with_corrections_since(version.content, moment=version.approved_at)
     return ArticlePage(
         article=article,
         content=content,
@@ -220,6 +225,37 @@ def article_content_as_of(*, article: Article, moment: datetime) -> dict[str, An
     )
 
 
+def with_corrections_since(content: dict[str, Any], *, moment: datetime) -> dict:
+    """Frozen content with the editorial corrections made to its references since
+    ``moment``: they reach readers without a new review (one query)."""
+    ids = [item["id"] for item in content["references"]]
+    corrected = {
+        reference.pk: reference
+        for reference in Reference.objects.filter(pk__in=ids, corrected_at__gt=moment)
+    }
+    if not corrected:
+        return content
+    references = []
+    for item in content["references"]:
+        reference = corrected.get(item["id"])
+        if reference is not None:
+            item = item | {
+                name: getattr(reference, name) for name in Reference.CORRECTABLE_FIELDS
+            }
+            item["correction"] = _correction(reference)
+        references.append(item)
+    return content | {"references": references}
+
+
+def _correction(reference) -> dict[str, str] | None:
+    if reference.corrected_at is None:
+        return None
+    return {
+        "date": reference.corrected_at.isoformat(),
+        "note": reference.correction_note,
+    }
+
+
 def _content(article, sections_with_citations) -> dict[str, Any]:
     numbers: dict[int, int] = {}
     references: list[dict[str, Any]] = []
@@ -232,6 +268,7 @@ def _content(article, sections_with_citations) -> dict[str, Any]:
                 references.append(
                     {"number": numbers[reference.pk], "id": reference.pk}
                     | {name: getattr(reference, name) for name in REFERENCE_FIELDS}
+                    | {"correction": _correction(reference)}
                 )
             key_numbers[key] = numbers[reference.pk]
         sections.append(
@@ -283,10 +320,17 @@ def body_from_content(content: dict[str, Any]) -> ArticleBody:
                 pk=item.get("id"), **{name: item[name] for name in REFERENCE_FIELDS}
             ),
             citation_count=counts.get(item["number"], 0),
+            correction=_correction_shown(item.get("correction")),
         )
         for item in content["references"]
     ]
     return ArticleBody(sections=rendered, references=numbered)
+
+
+def _correction_shown(correction: dict[str, str] | None):
+    if not correction:
+        return None
+    return datetime.fromisoformat(correction["date"]), correction["note"]
 
 
 def article_body(*, article: Article) -> ArticleBody:

@@ -8,8 +8,23 @@ class EditorialConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
+        from simple_history.signals import pre_create_historical_record
 
-        from editorial import signals  # noqa: F401
+        from articles import models as articles_models
+        from editorial import selectors
         from editorial.reminders import validate_schedule
+        from editorial.save_moments import stamp_history_row
 
         validate_schedule(settings.MEDREVIEW_REMINDERS)
+        # The article's transitions ask the workflow who may take them.
+        if (
+            selectors.reviewers_to_invite_exist
+            not in articles_models.REVIEW_START_CHECKS
+        ):
+            articles_models.REVIEW_START_CHECKS.append(
+                selectors.reviewers_to_invite_exist
+            )
+            articles_models.DECISION_CHECKS.append(selectors.is_accepted_reviewer)
+        pre_create_historical_record.connect(
+            stamp_history_row, dispatch_uid="editorial.stamp_history_row"
+        )

@@ -137,6 +137,27 @@ def reviewer_approved(assignment: ReviewAssignment) -> None:
     )
 
 
+def round_closed(article, assignments: list[ReviewAssignment], *, reason: str) -> None:
+    """To each reviewer of a round an edit ended, with the editor's reason."""
+    for assignment in assignments:
+        recipient = emails.recipient_for(assignment.reviewer.user)
+        if recipient is None:
+            continue
+        emails.email_create(
+            kind="round_closed",
+            key=f"round_closed:{assignment.pk}",
+            recipient=recipient,
+            subject=_("Review round closed: %(title)s") % {"title": article.title},
+            template="round_closed",
+            context={
+                "assignment": assignment,
+                "article": article,
+                "reason": reason,
+                "desk_path": reverse("editorial:assignment", args=[assignment.pk]),
+            },
+        )
+
+
 def article_approved(article, version) -> None:
     """To the author and the editors."""
     context = {

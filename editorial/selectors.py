@@ -7,7 +7,52 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from articles.models import ApprovedVersion, Article, ArticleStatus, Section
-from editorial.models import LIVE_STATES, ReviewAssignment, ReviewerConflict
+from editorial.models import (
+    LIVE_STATES,
+    AssignmentState,
+    ReviewAssignment,
+    ReviewerConflict,
+)
+
+
+def live_assignments(
+    *, article: Article, round_number: int | None = None
+) -> QuerySet[ReviewAssignment]:
+    """Assignments of a round that are invited or accepted (still able to act)."""
+    return article.review_assignments.filter(
+        round=article.review_round if round_number is None else round_number,
+        state__in=LIVE_STATES,
+    )
+
+
+def reviewers_to_invite_exist(article: Article) -> bool:
+    """A review can start: reviewers are invited in this round, or the previous
+    round's reviewers can be invited again (``Article.start_review``'s condition)."""
+    if live_assignments(article=article).exists():
+        return True
+    return (
+        article.review_round > 1
+        and article.review_assignments.filter(
+            round=article.review_round - 1,
+            state__in=(
+                *LIVE_STATES,
+                AssignmentState.COMPLETED,
+                AssignmentState.CANCELLED,
+            ),
+        ).exists()
+    )
+
+
+def is_accepted_reviewer(article: Article, user) -> bool:
+    """Who may approve or request changes (the decisions' permission)."""
+    return (
+        user.is_authenticated
+        and article.review_assignments.filter(
+            round=article.review_round,
+            state=AssignmentState.ACCEPTED,
+            reviewer__user=user,
+        ).exists()
+    )
 
 
 def assignments_for_reviewer(*, user) -> QuerySet[ReviewAssignment]:
@@ -119,7 +164,31 @@ def article_timeline(*, article: Article) -> list[TimelineEvent]:
                 % {"number": version.number, "names": names},
             )
         )
-    return sorted(events, key=lambda event: event.moment, reverse=True)
+    return sorted(_one_per_save(events), key=lambda event: event.moment, reverse=True)
+
+
+CATEGORY_ORDER = ("article", "section", "assignment", "conflict", "approval")
+
+
+def _one_per_save(events: list[TimelineEvent]) -> list[TimelineEvent]:
+    """The rows one save wrote share its moment (``editorial.save_moments``): show
+    them as one entry, the article's reason first, then the sections it changed."""
+    by_moment: dict[datetime.datetime, list[TimelineEvent]] = {}
+    for event in events:
+        by_moment.setdefault(event.moment, []).append(event)
+    grouped = []
+    for moment, group in by_moment.items():
+        if len(group) == 1:
+            grouped.append(group[0])
+            continue
+        group.sort(key=lambda event: CATEGORY_ORDER.index(event.category))
+        user = next((event.user for event in group if event.user), None)
+        grouped.append(
+            TimelineEvent(
+                moment, user, "save", "; ".join(event.description for event in group)
+            )
+        )
+    return grouped
 
 
 def content_moments(*, article: Article) -> list[datetime.datetime]:

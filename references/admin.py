@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history import ReadOnlyHistoryAdmin
 from references.models import Reference
 
 
 @admin.register(Reference)
-class ReferenceAdmin(SimpleHistoryAdmin):
+class ReferenceAdmin(ReadOnlyHistoryAdmin):
     list_display = ("title", "kind", "citation_key", "year", "doi", "pmid")
     list_filter = ("kind", "year")
     search_fields = (

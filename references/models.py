@@ -32,6 +32,10 @@ class Reference(models.Model):
         "nct_number",
         "url",
     )
+    # Bibliographic details an editor may correct without changing what the source
+    # says (an author's name, page numbers): readers see the correction with its
+    # date, and the articles citing it are not reviewed again.
+    CORRECTABLE_FIELDS = ("authors", "volume", "issue", "pages")
 
     class Kind(models.TextChoices):
         GUIDELINE = "guideline", _("Guideline")
@@ -93,6 +97,12 @@ class Reference(models.Model):
     url = models.URLField(_("URL"), max_length=500, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
+    corrected_at = models.DateTimeField(
+        _("last corrected"), null=True, blank=True, editable=False
+    )
+    correction_note = models.CharField(
+        _("correction note"), max_length=300, blank=True, editable=False
+    )
 
     history = HistoricalRecords()
 

@@ -1,11 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history import ReadOnlyHistoryAdmin
 from reviewers.models import AdvisoryBoardMember
 
 
 @admin.register(AdvisoryBoardMember)
-class AdvisoryBoardMemberAdmin(SimpleHistoryAdmin):
+class AdvisoryBoardMemberAdmin(ReadOnlyHistoryAdmin):
     list_display = (
         "display_name",
         "credentials",

@@ -8,4 +8,5 @@ from editorial.admin import (  # noqa: F401 - registers the model admins
     assignments,
     outbox,
     policy,
+    references,
 )

@@ -7,17 +7,23 @@ workflow: its transition buttons, assignment and conflict inlines all call
 
 from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
-from simple_history.admin import SimpleHistoryAdmin
 
-from articles.admin import SectionInline
-from articles.models import Article
+from articles.admin import READER_TEXT_OVERRIDES, SectionInline
+from articles.models import Article, Section
+from config.history import ReadOnlyHistoryAdmin
 from editorial import services
+from editorial.admin.article_form import ArticleAdminForm
 from editorial.admin.filters import OverdueFilter, QueueFilter, ReviewerFilter
 from editorial.admin.history import ArticleHistoryViewsMixin
-from editorial.forms import AssignmentInlineForm
+from editorial.admin.workflow import WorkflowActionsMixin
+from editorial.forms import AssignmentInlineForm, ReopenForm
 from editorial.models import LIVE_STATES, ReviewAssignment, ReviewerConflict
+
+ARTICLE_FIELD_NAMES = frozenset(field.name for field in Article._meta.concrete_fields)
 
 
 class ReviewAssignmentInline(admin.TabularInline):
@@ -68,8 +74,16 @@ class ReviewerConflictInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleHistoryViewsMixin, FSMAdminMixin, SimpleHistoryAdmin):
+class ArticleAdmin(
+    WorkflowActionsMixin,
+    ArticleHistoryViewsMixin,
+    FSMAdminMixin,
+    ReadOnlyHistoryAdmin,
+):
     fsm_fields = ["status"]
+    fsm_forms = {"reopen": ReopenForm}
+    form = ArticleAdminForm
+    formfield_overrides = READER_TEXT_OVERRIDES
     change_form_template = "admin/articles/article/change_form.html"
     list_display = (
         "title",
@@ -112,6 +126,10 @@ class ArticleAdmin(ArticleHistoryViewsMixin, FSMAdminMixin, SimpleHistoryAdmin):
         ),
     )
     inlines = [SectionInline, ReviewAssignmentInline, ReviewerConflictInline]
+    edit_fieldset = (
+        _("Your edit"),
+        {"fields": ("revision_reason", "seen_state")},
+    )
 
     def get_queryset(self, request):
         return (
@@ -129,6 +147,59 @@ class ArticleAdmin(ArticleHistoryViewsMixin, FSMAdminMixin, SimpleHistoryAdmin):
     def live_reviewers(self, obj):
         return obj.live_reviewer_count
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is None else (*fieldsets, self.edit_fieldset)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "workflow_refusal", None)
+        if refusal is None:
+            return form
+        return type(form.__name__, (form,), {"refusal": refusal})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save the services refuse (the review moved on meanwhile, a reason is
+        missing) is rolled back and the form shown again with the message and
+        everything the editor typed."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as refusal:
+            request.workflow_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # saved with its sections in save_related, under the article's lock
+        services.article_create(article=obj, user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        content = [formset for formset in formsets if formset.model is Section]
+        workflow = [formset for formset in formsets if formset.model is not Section]
+
+        def write_content(article):
+            form.save_m2m()
+            for formset in content:
+                self.save_formset(request, form, formset, change=change)
+
+        if change:
+            services.article_content_save(
+                article=form.instance,
+                user=request.user,
+                values={
+                    name: form.cleaned_data[name]
+                    for name in form.changed_data
+                    if name in ARTICLE_FIELD_NAMES
+                },
+                write_related=write_content,
+                reason=form.cleaned_data.get("revision_reason", ""),
+                seen=form.seen,
+            )
+        else:
+            write_content(form.instance)
+        for formset in workflow:
+            self.save_formset(request, form, formset, change=change)
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("author", request.user.pk)
@@ -137,11 +208,6 @@ class ArticleAdmin(ArticleHistoryViewsMixin, FSMAdminMixin, SimpleHistoryAdmin):
     @staticmethod
     def get_fsm_block_label(fsm_field_name: str) -> str:
         return str(_("Review workflow"))
-
-    def revert_disabled(self, request, obj=None):
-        # Restoring goes through "Timeline → Restore", which restores sections too
-        # and sends the article back to review.
-        return True
 
     def save_formset(self, request, form, formset, change):
         if formset.model is ReviewAssignment:
@@ -157,13 +223,13 @@ class ArticleAdmin(ArticleHistoryViewsMixin, FSMAdminMixin, SimpleHistoryAdmin):
             reviewer = inline_form.cleaned_data.get("reviewer")
             if inline_form.instance.pk or not reviewer:
                 continue
-            try:
-                assignment = services.assignment_create(
+            assignment = self.run_service(
+                request,
+                lambda reviewer=reviewer: services.assignment_create(
                     article=formset.instance, reviewer=reviewer, invited_by=request.user
-                )
-            except services.WorkflowError as error:
-                self.message_user(request, error.message, messages.ERROR)
-            else:
+                ),
+            )
+            if assignment is not None:
                 formset.new_objects.append(assignment)
 
     def _record_conflicts(self, request, formset):
@@ -172,45 +238,108 @@ class ArticleAdmin(ArticleHistoryViewsMixin, FSMAdminMixin, SimpleHistoryAdmin):
             data = inline_form.cleaned_data
             if not data or inline_form.instance.pk or data.get("DELETE"):
                 continue
-            try:
-                conflict = services.conflict_record(
+            conflict = self.run_service(
+                request,
+                lambda data=data: services.conflict_record(
                     article=formset.instance,
                     member=data["member"],
                     user=request.user,
                     note=data["note"],
-                )
-            except services.WorkflowError as error:
-                self.message_user(request, error.message, messages.ERROR)
-            else:
+                ),
+            )
+            if conflict is not None:
                 formset.new_objects.append(conflict)
         for inline_form in formset.deleted_forms:
             if inline_form.instance.pk:
                 formset.deleted_objects.append(inline_form.instance)
                 inline_form.instance.delete()
 
-    def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None):
-        """Transition buttons run the editorial service, never a bare save."""
-        try:
-            services.article_transition(
-                article=obj, name=transition_name, user=request.user, **(kwargs or {})
-            )
-        except services.WorkflowError as error:
-            self.message_user(request, error.message, messages.ERROR)
-            return False
-        self.message_user(
-            request,
-            _("“%(article)s”: %(transition)s done.")
-            % {
-                "article": obj,
-                "transition": self.get_fsm_label(
-                    self._get_fsm_transition_by_name(
-                        obj=obj, transition_name=transition_name
-                    )
+    def response_change(self, request, obj):
+        """A transition button pressed on the change form runs the service; one
+        that asks for more (a reason) opens its form page."""
+        name = request.POST.get(self.fsm_post_param)
+        if not name:
+            return super(FSMAdminMixin, self).response_change(request, obj)
+        transition = self._admin_transition(obj, name)
+        if transition is not None and self.get_fsm_transition_form(transition):
+            return redirect("admin:articles_article_transition", obj.pk, name)
+        self._take_transition(request, obj, name)
+        return redirect("admin:articles_article_change", obj.pk)
+
+    def fsm_transition_view(self, request, object_id, transition_name, **kwargs):
+        """The form a transition asks for (the reason to reopen), then the service."""
+        article = self._article_or_404(request, object_id)
+        transition = self._admin_transition(article, transition_name)
+        form_class = transition and self.get_fsm_transition_form(transition)
+        if not form_class:
+            return TemplateResponse(
+                request,
+                "admin/articles/article/transition_unknown.html",
+                self._context(
+                    request,
+                    article,
+                    _("No such action"),
+                    name=transition_name,
                 ),
-            },
-            messages.SUCCESS,
+                status=404,
+            )
+        form = form_class(request.POST if request.method == "POST" else None)
+        if form.is_valid() and self._take_transition(
+            request, article, transition_name, **form.cleaned_data
+        ):
+            return redirect("admin:articles_article_change", article.pk)
+        return TemplateResponse(
+            request,
+            self.fsm_transition_form_template,
+            self._context(
+                request,
+                article,
+                self.get_fsm_label(transition),
+                transition={
+                    "name": transition_name,
+                    "label": self.get_fsm_label(transition),
+                    "help_text": self.get_help_text(transition),
+                },
+                transition_form=form,
+            ),
         )
-        return True
+
+    def _admin_transition(self, article, name: str):
+        """The transition an editor may take here by that name, or None."""
+        return next(
+            (
+                transition
+                for transition in article.get_all_status_transitions()
+                if transition.name == name
+                and self.is_fsm_transition_visible(transition)
+            ),
+            None,
+        )
+
+    def _take_transition(self, request, article, name: str, **arguments) -> bool:
+        done = (
+            self.run_service(
+                request,
+                lambda: services.article_transition(
+                    article=article, name=name, user=request.user, **arguments
+                ),
+            )
+            is not None
+        )
+        if done:
+            transition = self._admin_transition(article, name)
+            self.message_user(
+                request,
+                _("“%(article)s”: %(transition)s done.")
+                % {
+                    "article": article,
+                    "transition": self.get_fsm_label(transition)
+                    if transition
+                    else name,
+                },
+                messages.SUCCESS,
+            )
+        return done
 
 
 def _start_service_save(formset) -> None:

@@ -3,9 +3,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history import ReadOnlyHistoryAdmin
 from editorial import services
+from editorial.admin.workflow import WorkflowActionsMixin
 from editorial.models import Reminder, ReviewAssignment, ReviewerConflict
 
 
@@ -33,7 +34,7 @@ class DueDatesForm(forms.ModelForm):
 
 
 @admin.register(ReviewAssignment)
-class ReviewAssignmentAdmin(SimpleHistoryAdmin):
+class ReviewAssignmentAdmin(WorkflowActionsMixin, ReadOnlyHistoryAdmin):
     """All assignments across articles; withdrawing is the only change editors make
     here."""
 
@@ -84,9 +85,6 @@ class ReviewAssignmentAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
-    def revert_disabled(self, request, obj=None):
-        return True
-
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and not obj.is_live:
             return (*self.readonly_fields, "respond_by", "review_by")
@@ -96,15 +94,15 @@ class ReviewAssignmentAdmin(SimpleHistoryAdmin):
         """New deadlines go through the service, which re-plans the reminders."""
         if not form.has_changed():
             return
-        try:
-            services.assignment_set_due_dates(
+        self.run_service(
+            request,
+            lambda: services.assignment_set_due_dates(
                 assignment=ReviewAssignment.objects.get(pk=obj.pk),
                 user=request.user,
                 respond_by=form.cleaned_data["respond_by"],
                 review_by=form.cleaned_data["review_by"],
-            )
-        except services.WorkflowError as error:
-            self.message_user(request, error.message, messages.ERROR)
+            ),
+        )
 
     def save_related(self, request, form, formsets, change):
         pass  # reminders are read-only here
@@ -124,17 +122,16 @@ class ReviewAssignmentAdmin(SimpleHistoryAdmin):
     def withdraw_selected(self, request, queryset):
         done = 0
         for assignment in queryset:
-            try:
-                services.assignment_withdraw(
+            withdrawn = self.run_service(
+                request,
+                lambda assignment=assignment: services.assignment_withdraw(
                     assignment=assignment,
                     user=request.user,
                     note=_("withdrawn by an editor"),
-                )
-                done += 1
-            except services.WorkflowError as error:
-                self.message_user(
-                    request, f"{assignment}: {error.message}", messages.WARNING
-                )
+                ),
+                prefix=f"{assignment}: ",
+            )
+            done += withdrawn is not None
         if done:
             self.message_user(
                 request,
@@ -144,7 +141,7 @@ class ReviewAssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReviewerConflict)
-class ReviewerConflictAdmin(SimpleHistoryAdmin):
+class ReviewerConflictAdmin(WorkflowActionsMixin, ReadOnlyHistoryAdmin):
     list_display = ("member", "article", "note", "recorded_by", "recorded_at")
     list_select_related = ("member", "article", "recorded_by")
     search_fields = ("member__display_name", "article__title", "note")
@@ -155,9 +152,9 @@ class ReviewerConflictAdmin(SimpleHistoryAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        try:
-            services.conflict_record(
+        self.run_service(
+            request,
+            lambda: services.conflict_record(
                 article=obj.article, member=obj.member, user=request.user, note=obj.note
-            )
-        except services.WorkflowError as error:
-            self.message_user(request, error.message, messages.ERROR)
+            ),
+        )

@@ -3,14 +3,14 @@
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from articles import diffing
 from articles.models import Article
@@ -19,8 +19,7 @@ from articles.selectors import (
     article_content_as_of,
     latest_approved_version,
 )
-from articles.services import article_restore
-from editorial import selectors
+from editorial import selectors, services
 
 
 class ArticleHistoryViewsMixin:
@@ -41,7 +40,7 @@ class ArticleHistoryViewsMixin:
             ),
             path(
                 "<int:object_id>/restore/",
-                view(require_POST(self.restore_view)),
+                view(require_http_methods(["GET", "POST"])(self.restore_view)),
                 name="articles_article_restore",
             ),
             *super().get_urls(),
@@ -122,17 +121,22 @@ class ArticleHistoryViewsMixin:
         )
 
     def restore_view(self, request, object_id):
+        """GET: what restoring would change, and a button to confirm; POST: do it."""
         article = self._article_or_404(request, object_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
-        moment = _moment(request.POST.get("moment"))
+        moment = _moment(request.POST.get("moment") or request.GET.get("moment"))
         if moment is None:
             raise Http404
-        try:
-            article_restore(article=article, moment=moment, user=request.user)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-        else:
+        if request.method == "GET":
+            return self._restore_confirmation(request, article, moment)
+        restored = self.run_service(
+            request,
+            lambda: services.article_restore(
+                article=article, moment=moment, user=request.user
+            ),
+        )
+        if restored is not None:
             self.message_user(
                 request,
                 _(
@@ -144,6 +148,26 @@ class ArticleHistoryViewsMixin:
             )
         return HttpResponseRedirect(
             reverse("admin:articles_article_change", args=[article.pk])
+        )
+
+    def _restore_confirmation(self, request, article, moment):
+        try:
+            past = article_content_as_of(article=article, moment=moment)
+        except Article.DoesNotExist as error:
+            raise Http404(_("The article did not exist yet then.")) from error
+        return TemplateResponse(
+            request,
+            "admin/articles/article/restore_confirm.html",
+            self._context(
+                request,
+                article,
+                _("Restore the version of %(date)s?") % {"date": _format(moment)},
+                comparison=diffing.compare(article_content(article=article), past),
+                old_label=_("working copy"),
+                new_label=_format(moment),
+                moment=moment,
+                review_warning=services.revision_warning(article=article),
+            ),
         )
 
 

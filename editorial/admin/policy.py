@@ -1,9 +1,9 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from config.history import ReadOnlyHistoryAdmin
 from editorial.models import EditorialPolicy
 
 
 @admin.register(EditorialPolicy)
-class EditorialPolicyAdmin(SimpleHistoryAdmin):
+class EditorialPolicyAdmin(ReadOnlyHistoryAdmin):
     list_display = ("title", "updated")

@@ -24,6 +24,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles import markdown
 from articles.models import Article, ArticleStatus, Section
 from editorial import services
 from editorial.demo import article_content, content
@@ -167,21 +168,38 @@ class _Loader:
         self.report(_("Articles"))
         articles = []
         for demo_article in article_content.ARTICLES:
-            article = self._sync(
-                Article,
-                {"slug": demo_article.slug},
-                {
-                    "title": demo_article.title,
-                    "summary": demo_article.summary,
-                    "specialty": demo_article.specialty,
-                    "keywords": demo_article.keywords,
-                    "published": demo_article.published,
-                    "author": editor,
-                },
-                label=_("article %(slug)s") % {"slug": demo_article.slug},
-                history_user=editor,
-            )
-            self._load_sections(article, demo_article.sections, editor=editor)
+            values = {
+                "title": demo_article.title,
+                "summary": markdown.normalise_text(demo_article.summary),
+                "specialty": demo_article.specialty,
+                "keywords": demo_article.keywords,
+                "published": demo_article.published,
+                "author": editor,
+            }
+            label = _("article %(slug)s") % {"slug": demo_article.slug}
+            article = Article.objects.filter(slug=demo_article.slug).first()
+            if article is None:
+                article = self._sync(
+                    Article,
+                    {"slug": demo_article.slug},
+                    values,
+                    label=label,
+                    history_user=editor,
+                )
+                self._load_sections(article, demo_article.sections, editor=editor)
+            else:
+                # Putting an edited demo article back is an edit like any other.
+                _instance, action = self._match(Article, {"pk": article.pk}, values)
+                self._tally(action, label)
+                services.article_content_save(
+                    article=article,
+                    user=editor,
+                    values=values,
+                    write_related=lambda locked, sections=demo_article.sections: (
+                        self._load_sections(locked, sections, editor=editor)
+                    ),
+                    reason=CHANGE_REASON,
+                )
             reviewer = members.get(demo_article.reviewer)
             article = self._put_in_state(
                 article, demo_article.status, editor=editor, reviewer=reviewer
@@ -220,7 +238,7 @@ class _Loader:
                 {
                     "kind": section.kind,
                     "heading": section.heading,
-                    "body": section.body,
+                    "body": markdown.normalise_text(section.body),
                 },
                 label=_("section %(order)s (%(kind)s)")
                 % {"order": order, "kind": section.kind},

@@ -23,6 +23,21 @@ from editorial.services.assignments import (
 from editorial.services.common import WorkflowError
 from editorial.services.decisions import review_decide
 from editorial.services.rereview import rereview_start, rereviews_start_due
+from editorial.services.revisions import (
+    ContentSave,
+    ReasonRequiredError,
+    SeenState,
+    StaleEditError,
+    approved_articles_citing,
+    article_content_save,
+    article_create,
+    article_restore,
+    record_content_change,
+    reference_save,
+    revision_warning,
+    section_delete,
+    section_save,
+)
 from editorial.services.rounds import add_months, approvals_needed, close_round
 from editorial.services.transitions import (
     article_reopen,
@@ -31,10 +46,18 @@ from editorial.services.transitions import (
 )
 
 __all__ = [
+    "ContentSave",
+    "ReasonRequiredError",
+    "SeenState",
+    "StaleEditError",
     "WorkflowError",
     "add_months",
     "approvals_needed",
+    "approved_articles_citing",
+    "article_content_save",
+    "article_create",
     "article_reopen",
+    "article_restore",
     "article_transition",
     "assignment_accept",
     "assignment_create",
@@ -44,10 +67,15 @@ __all__ = [
     "assignment_withdraw",
     "close_round",
     "conflict_record",
+    "record_content_change",
+    "reference_save",
     "default_due_dates",
     "review_decide",
     "review_start",
+    "revision_warning",
     "rereview_start",
     "rereviews_start_due",
+    "section_delete",
+    "section_save",
     "reviewer_set_reminders_paused",
 ]

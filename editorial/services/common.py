@@ -5,6 +5,7 @@ then its assignments, then their reminders. Two actions on one article therefore
 queue behind each other instead of deadlocking.
 """
 
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from articles.models import Article
@@ -31,8 +32,15 @@ def locked_assignment(assignment: ReviewAssignment) -> ReviewAssignment:
 def save_with_history(instance, *, user, reason: str) -> None:
     if user is not None:
         instance._history_user = user
-    instance._change_reason = reason
+    instance._change_reason = fitted_reason(instance, reason)
     instance.save()
+
+
+def fitted_reason(instance, reason: str) -> str:
+    """The reason cut to the history column (an editor's reason can be longer; it is
+    kept whole where it is shown to reviewers: the closing note and the email)."""
+    field = instance.history.model._meta.get_field("history_change_reason")
+    return Truncator(reason).chars(field.max_length)
 
 
 def save_assignment(assignment: ReviewAssignment, *, user, reason: str) -> None:

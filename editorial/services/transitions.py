@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_fsm import has_transition_perm
 
 from articles.models import Article, ArticleStatus
+from editorial import selectors
 from editorial.models import AssignmentState, ReviewAssignment
 from editorial.services.assignments import invite
 from editorial.services.common import WorkflowError, locked_article, save_with_history
@@ -84,8 +85,10 @@ def review_start(*, article: Article, user: AbstractBaseUser) -> Article:
             )
         if not _may_take(article.start_review, user):
             raise WorkflowError(_("Only editors may send an article to review."))
-        if not article.live_assignments().exists():
-            if article.review_round == 1 or not article.reviewers_to_invite_exist():
+        if not selectors.live_assignments(article=article).exists():
+            if article.review_round == 1 or not selectors.reviewers_to_invite_exist(
+                article
+            ):
                 raise WorkflowError(
                     _("Assign at least one reviewer before starting the review.")
                 )
@@ -118,7 +121,7 @@ def article_reopen(*, article: Article, user: AbstractBaseUser, reason: str) -> 
         if not has_transition_perm(article.reopen, user):
             raise WorkflowError(_("Only editors may reopen an article."))
         reinvite_previous_round(article, user)
-        if not article.live_assignments().exists():
+        if not selectors.live_assignments(article=article).exists():
             raise WorkflowError(
                 _("No earlier reviewer can be invited again; assign reviewers first.")
             )

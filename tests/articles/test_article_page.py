@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from editorial import services
 from references.models import Reference
-from tests.articles.factories import ArticleFactory, SectionFactory
+from tests.articles.factories import ArticleFactory, EditorFactory, SectionFactory
 from tests.references.factories import ReferenceFactory
 
 MAX_ARTICLE_PAGE_QUERIES = 6
@@ -19,8 +20,11 @@ def page_on_a_known_date(client, html, time_machine, reference_page_article):
     """The reference article last changed on 11 June 2025, read a week later."""
     time_machine.move_to(datetime.datetime(2025, 6, 11, 9, tzinfo=datetime.UTC))
     article = reference_page_article
-    article.summary = "Test the tumour, then treat the driver that was found."
-    article.save()
+    services.article_content_save(
+        article=article,
+        user=EditorFactory(),
+        values={"summary": "Test the tumour, then treat the driver that was found."},
+    )
     time_machine.move_to(datetime.datetime(2025, 6, 18, 9, tzinfo=datetime.UTC))
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200

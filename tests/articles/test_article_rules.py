@@ -6,8 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from articles.models import Article, ArticleStatus, Section
+from editorial import services
 from tests.articles.factories import (
     ArticleFactory,
+    EditorFactory,
     SectionFactory,
     UserFactory,
     take_through_review,
@@ -67,8 +69,9 @@ def test_last_updated_moves_when_the_text_changes(
     article_written_on_start, field_name, value
 ):
     article = article_written_on_start
-    setattr(article, field_name, value)
-    article.save()
+    services.article_content_save(
+        article=article, user=EditorFactory(), values={field_name: value}
+    )
     assert stored(article).last_updated == LATER
 
 
@@ -76,17 +79,37 @@ def test_last_updated_moves_when_a_section_is_added_edited_or_removed(
     article_written_on_start, time_machine
 ):
     article = article_written_on_start
-    added = SectionFactory(article=article, body="More.")
+    editor = EditorFactory()
+    added = Section(article=article, body="More.")
+    services.section_save(section=added, user=editor)
     assert stored(article).last_updated == LATER
 
     time_machine.move_to(LATER + datetime.timedelta(days=1), tick=False)
     added.body = "More, corrected."
-    added.save()
+    services.section_save(section=added, user=editor)
     assert stored(article).last_updated == LATER + datetime.timedelta(days=1)
 
     time_machine.move_to(LATER + datetime.timedelta(days=2), tick=False)
-    Section.objects.get(pk=added.pk).delete()
+    services.section_delete(section=added, user=editor)
     assert stored(article).last_updated == LATER + datetime.timedelta(days=2)
+
+
+def test_a_save_that_changes_nothing_a_reader_sees_changes_nothing(
+    article_written_on_start,
+):
+    """Line endings and trailing spaces are not content: no date, no history."""
+    article = article_written_on_start
+    section = article.sections.get()
+    article_rows, section_rows = article.history.count(), section.history.count()
+    section.body = "First version.  \r\n\r\n"
+
+    result = services.section_save(section=section, user=EditorFactory())
+
+    assert not result.content_changed
+    assert stored(article).last_updated == START
+    assert article.history.count() == article_rows
+    assert Section.objects.get(pk=section.pk).body == "First version."
+    assert section.history.count() == section_rows + 1  # the section row itself
 
 
 @pytest.mark.parametrize("status", [ArticleStatus.UNDER_REVIEW, ArticleStatus.APPROVED])

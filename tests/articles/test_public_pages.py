@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
+from editorial import services
 from editorial.models import EditorialPolicy
-from tests.articles.factories import ArticleFactory
+from tests.articles.factories import ArticleFactory, EditorFactory
 
 
 @pytest.mark.django_db
@@ -72,8 +73,11 @@ def test_the_list_shows_the_approved_version_while_an_update_is_reviewed(
     time_machine.move_to(datetime.datetime(2025, 3, 4, 12, tzinfo=datetime.UTC))
     article = ArticleFactory(title="When is osimertinib used?", review="approved")
     time_machine.move_to(datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC))
-    article.title = "When is osimertinib used first line?"
-    article.save()
+    services.article_content_save(
+        article=article,
+        user=EditorFactory(),
+        values={"title": "When is osimertinib used first line?"},
+    )
     article.refresh_from_db()
     assert article.status == "submitted"
 

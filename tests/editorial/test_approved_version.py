@@ -31,14 +31,12 @@ def last_updated(page: str) -> str:
 def edit_section(article, editor):
     section = article.sections.get(order=1)
     section.body = EDITED_TEXT
-    section._history_user = editor
-    section.save()
+    services.section_save(section=section, user=editor, reason="edited")
 
 
 def edit_reference(reference, editor):
     reference.title = NEW_TITLE
-    reference._history_user = editor
-    reference.save()
+    services.reference_save(reference=reference, user=editor)
 
 
 def approve_round(workflow, article):
@@ -98,11 +96,16 @@ def test_readers_keep_the_approved_text_until_the_update_is_approved(
 
 @pytest.mark.django_db
 def test_the_page_names_the_approvers_with_links_and_both_dates(
-    workflow, article, client, reviewer_one, reviewer_two
+    workflow, article, editor, client, reviewer_one, reviewer_two
 ):
     with time_machine.travel(DAY - datetime.timedelta(days=2)):
-        article.summary = "Yes: every advanced tumour, before the first treatment."
-        article.save()
+        services.article_content_save(
+            article=article,
+            user=editor,
+            values={
+                "summary": "Yes: every advanced tumour, before the first treatment."
+            },
+        )
     with time_machine.travel(DAY):
         workflow.approve_with(article, reviewer_one, reviewer_two)
 

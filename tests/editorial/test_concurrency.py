@@ -117,16 +117,19 @@ def test_an_edit_outside_a_transaction_closes_the_round(
     (assignment,) = workflow.send_to_review(article, reviewer_one)
     reference = references["trial2021"]
     reference.title = "Targeted therapy after profiling: final analysis"
-    reference.save()
+    services.reference_save(reference=reference, user=editor)
 
     assignment.refresh_from_db()
     assert assignment.state == AssignmentState.CANCELLED
     assert Article.objects.get(pk=article.pk).status == ArticleStatus.SUBMITTED
 
     workflow.send_to_review(article)
-    article = Article.objects.get(pk=article.pk)
-    article.title = "Which tumours need molecular testing?"
-    article.save()
+    services.article_content_save(
+        article=article,
+        user=editor,
+        values={"title": "Which tumours need molecular testing?"},
+        reason="A sharper question.",
+    )
 
     article.refresh_from_db()
     assert article.status == ArticleStatus.SUBMITTED

@@ -9,6 +9,7 @@ import time_machine
 from django.contrib.messages import get_messages
 
 from articles.models import ArticleStatus
+from editorial import services
 from editorial.models import AssignmentState, Recommendation, ReviewAssignment
 from tests.articles.factories import ArticleFactory
 from tests.editorial.conftest import form_data, workflow_state
@@ -266,8 +267,7 @@ def test_a_decision_from_a_page_opened_before_an_edit_is_refused(
     data = decision_data(client, assignment, Recommendation.APPROVE)
     section = article.sections.get(order=1)
     section.body = EDITED_TEXT
-    section._history_user = editor
-    section.save()
+    services.section_save(section=section, user=editor, reason="edited")
     before = workflow_state(article)
 
     response = client.post(desk_url(assignment, "decide"), data)
@@ -301,11 +301,10 @@ def test_the_desk_shows_changes_since_the_approved_version(
     workflow.approve_with(article, reviewer_one)
     section = article.sections.get(order=1)
     section.body = EDITED_TEXT
-    section._history_user = editor
-    section.save()
+    services.section_save(section=section, user=editor, reason="edited")
     reference = references["trial2021"]
     reference.title = "Targeted therapy after profiling: final analysis"
-    reference.save()
+    services.reference_save(reference=reference, user=editor)
     workflow.start(article)
     reinvited = ReviewAssignment.objects.get(article=article, round=2)
     client.force_login(reviewer_one.user)

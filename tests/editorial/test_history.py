@@ -112,8 +112,7 @@ def test_an_edit_of_a_cited_reference_is_recorded_on_the_article(
     workflow.approve_with(article, reviewer_one)
     reference = references["trial2021"]
     reference.title = "Targeted therapy after profiling: final analysis"
-    reference._history_user = editor
-    reference.save()
+    services.reference_save(reference=reference, user=editor)
 
     record = latest(article.history)
     assert record.status == ArticleStatus.SUBMITTED
@@ -155,8 +154,7 @@ def test_the_timeline_lists_edits_transitions_assignments_and_decisions(
     workflow.request_changes(critic, comments=CHANGES)
     section = article.sections.get(order=1)
     section.body = EDITED_TEXT
-    section._history_user = editor
-    section.save()
+    services.section_save(section=section, user=editor, reason="edited")
     client.force_login(editor)
 
     response = client.get(f"/admin/articles/article/{article.pk}/timeline/")
@@ -184,8 +182,7 @@ def test_compare_shows_what_changed_in_sections_and_references(
     workflow.approve_with(article, reviewer_one)
     section = article.sections.get(order=1)
     section.body = EDITED_TEXT
-    section._history_user = editor
-    section.save()
+    services.section_save(section=section, user=editor, reason="edited")
     reference = references["trial2021"]
     reference.year = 2023
     reference.save()

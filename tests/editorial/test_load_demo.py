@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import ApprovedVersion, Article, ArticleStatus, Citation, Section
 from articles.selectors import article_body
-from editorial import sweeps
+from editorial import services, sweeps
 from editorial.demo.article_content import (
     ATRIAL_FIBRILLATION,
     HEART_FAILURE,
@@ -150,7 +150,11 @@ def test_loading_again_puts_an_edited_demo_article_back(debug_on):
     load_demo()
     section = Section.objects.get(article__slug=NSCLC.slug, order=1)
     section.body = "Edited by someone trying the demo."
-    section.save()
+    services.section_save(
+        section=section,
+        user=get_user_model().objects.get(username="editor"),
+        reason="trying the demo",
+    )
     assert Article.objects.get(slug=NSCLC.slug).status == ArticleStatus.SUBMITTED
 
     output = load_demo()

@@ -242,7 +242,7 @@ def _content_edit(workflow, assignments, editor):
     workflow.start(first.article)
     section = Section.objects.filter(article=first.article).first()
     section.body += " Updated after the 2026 congress."
-    section.save()
+    services.section_save(section=section, user=editor, reason="2026 congress")
     return second
 
 

@@ -1,6 +1,7 @@
 """Editors restore an earlier version; the restore is recorded and reviewed again."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -8,10 +9,12 @@ from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 
 from articles.models import ArticleStatus, Section
+from editorial import services
 from tests.editorial.conftest import (
     ORIGINAL_GUIDELINE_TEXT,
     ORIGINAL_RESEARCH_TEXT,
     make_editor,
+    workflow_state,
 )
 
 NEW_TITLE = "Which tumours need molecular testing, and when?"
@@ -28,8 +31,7 @@ def restore_moments(client, article) -> list[str]:
     page = client.get(f"/admin/articles/article/{article.pk}/timeline/")
     assert page.status_code == 200
     return re.findall(
-        r'action="' + re.escape(restore_url(article)) + r'">'
-        r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">'
+        r'method="get" action="' + re.escape(restore_url(article)) + r'">'
         r'<input type="hidden" name="moment" value="([^"]+)">',
         page.content.decode(),
     )
@@ -37,19 +39,15 @@ def restore_moments(client, article) -> list[str]:
 
 def edit_everything(article, editor):
     """Change the title, edit one section, delete another, add a third."""
-    article.refresh_from_db()
-    article.title = NEW_TITLE
-    article._history_user = editor
-    article.save()
+    services.article_content_save(
+        article=article, user=editor, values={"title": NEW_TITLE}, reason="edited"
+    )
     guideline, research = article.sections.order_by("order")
     guideline.body = EDITED_TEXT
-    guideline._history_user = editor
-    guideline.save()
-    research._history_user = editor
-    research.delete()
+    services.section_save(section=guideline, user=editor, reason="edited")
+    services.section_delete(section=research, user=editor, reason="edited")
     added = Section(article=article, order=3, body=ADDED_TEXT)
-    added._history_user = editor
-    added.save()
+    services.section_save(section=added, user=editor, reason="edited")
 
 
 def messages_of(response) -> list[str]:
@@ -110,7 +108,9 @@ def test_an_editor_restores_an_approved_version(
     assert restored.history_user == editor
     assert restored.status == ArticleStatus.SUBMITTED
     section_record = Section.history.filter(
-        article_id=article.pk, history_change_reason=restored.history_change_reason
+        article_id=article.pk,
+        history_change_reason__startswith="restored the version of",
+        history_user=editor,
     )
     assert section_record.exists()
     # Readers keep the latest approved text until the restored version is approved.
@@ -200,9 +200,36 @@ def test_restore_needs_the_restore_permission(
 
 
 @pytest.mark.django_db
-def test_restore_is_a_post(approved_then_edited, article, editor, client):
+def test_restore_is_a_post_a_get_only_asks_for_confirmation(
+    approved_then_edited, article, editor, client
+):
     client.force_login(editor)
+    before = workflow_state(article)
 
     response = client.get(restore_url(article), {"moment": approved_then_edited})
 
-    assert response.status_code == 405
+    assert response.status_code == 200
+    assert "Restore this version" in response.content.decode()
+    assert workflow_state(article) == before
+
+
+@pytest.mark.django_db
+def test_restore_first_shows_what_will_change_and_changes_nothing(
+    workflow, article, editor, client, reviewer_one
+):
+    workflow.approve_with(article, reviewer_one)
+    edit_everything(article, editor)
+    workflow.send_to_review(article)
+    client.force_login(editor)
+    moment = restore_moments(client, article)[-1]
+    before = workflow_state(article)
+
+    response = client.get(restore_url(article), {"moment": moment})
+
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert f"- {NEW_TITLE}" in page
+    assert f"+ {EDITED_TEXT}" not in page
+    assert "Saving ends round 2: the 1 reviewer's assignment will be closed" in page
+    assert 'method="post"' in page
+    assert workflow_state(article) == before

@@ -292,8 +292,9 @@ def test_an_edit_during_review_closes_the_round(
     workflow.start(article)
     section = article.sections.get(order=1)
     section.body = "Test every advanced tumour, whatever its histology [@guide2024]."
-    section._history_user = editor
-    section.save()
+    services.section_save(
+        section=section, user=editor, reason="the guideline now covers all histologies"
+    )
 
     article.refresh_from_db()
     assert article.status == ArticleStatus.SUBMITTED
@@ -303,7 +304,9 @@ def test_an_edit_during_review_closes_the_round(
         "Kenji Sato": AssignmentState.CANCELLED,
     }
     accepted.refresh_from_db()
-    assert accepted.closing_note == "round closed: the article was edited during review"
+    assert accepted.closing_note == (
+        "round closed: the guideline now covers all histologies"
+    )
 
     workflow.start(article)
     assert set(states(article, 2)) == {"Ana Ruiz", "Kenji Sato"}

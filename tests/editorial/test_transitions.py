@@ -118,6 +118,7 @@ def edit_in_admin(client, superuser, article, user):
     client.force_login(superuser)
     data = change_form_data(client, article)
     data[section_field(data, ORIGINAL_GUIDELINE_TEXT[:20])] = [EDITED_TEXT]
+    data["revision_reason"] = ["The guideline covers every histology now."]
     client.logout()
     if user.is_authenticated:
         client.force_login(user)
@@ -360,8 +361,7 @@ def test_a_decision_on_a_page_read_before_an_edit_is_refused(
     seen = Article.objects.get(pk=article.pk).last_updated
     section = article.sections.get(order=1)
     section.body = EDITED_TEXT
-    section._history_user = editor
-    section.save()
+    services.section_save(section=section, user=editor, reason="edited")
     before = workflow_state(article)
     assert before["last_updated"] > seen
 
