@@ -1,9 +1,12 @@
 """Settings, read from the environment (django-environ).
 
-With no variable set the project runs on its embedded default: SQLite in ``var/`` and a
-Celery set-up that needs no broker. Production sets ``DATABASE_URL``,
-``CELERY_BROKER_URL``, ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``; whenever
-debug is off the security settings below are on (`manage.py check --deploy` is clean).
+With debug on (``DJANGO_DEBUG=1``, what ``./scripts/run`` sets) the project runs on its
+embedded default: SQLite in ``var/`` and a Celery set-up that needs no broker. With
+debug off the settings fail closed: ``DATABASE_URL``, ``CELERY_BROKER_URL``,
+``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS`` must be set, unless
+``MEDREVIEW_EMBEDDED_SERVICES=1`` explicitly asks for the embedded database and broker
+(the test settings and ``bench/`` do). Whenever debug is off the security settings
+below are on (`manage.py check --deploy` is clean).
 """
 
 from pathlib import Path
@@ -30,6 +33,27 @@ else:
             "DJANGO_SECRET_KEY is not set. Set it to a long random value in "
             "production, or set DJANGO_DEBUG=1 for local development."
         ) from error
+
+# A missing DATABASE_URL or CELERY_BROKER_URL must not silently mean SQLite and tasks
+# run in the web process on a production machine: only debug mode or this explicit
+# switch allows the embedded database and broker.
+EMBEDDED_SERVICES = DEBUG or env.bool("MEDREVIEW_EMBEDDED_SERVICES", default=False)
+
+
+def require_service_url(name: str, what: str) -> None:
+    if EMBEDDED_SERVICES or env.str(name, default=""):
+        return
+    raise ImproperlyConfigured(
+        f"{name} is not set. Set it to {what} in production, or set DJANGO_DEBUG=1 "
+        "for local development (MEDREVIEW_EMBEDDED_SERVICES=1 runs the embedded "
+        "default with debug off, for tests and benchmarks only)."
+    )
+
+
+require_service_url(
+    "DATABASE_URL", "the PostgreSQL database (postgres://user:password@host/name)"
+)
+require_service_url("CELERY_BROKER_URL", "the Celery broker (redis://host:6379/0)")
 
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS",
@@ -85,7 +109,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-# Database: PostgreSQL through DATABASE_URL; SQLite in var/ when it is not set.
+# Database: PostgreSQL through DATABASE_URL; SQLite in var/ when it is not set (debug
+# or embedded services only, checked above).
 if "DATABASE_URL" not in env:
     (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {
@@ -151,8 +176,9 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Celery: a real broker from CELERY_BROKER_URL; without one, tasks run in-process so a
-# newcomer's laptop needs no server (see docs/operations.md).
+# Celery: a real broker from CELERY_BROKER_URL; without one (debug or embedded services
+# only, checked above), tasks run in-process so a newcomer's laptop needs no server (see
+# docs/operations.md).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -198,11 +224,17 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int(
-        "DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365
+    # HSTS starts short: a mistake in TLS set-up then locks browsers out for an hour,
+    # not a year. Raise it once HTTPS is known to work; preload (hard to undo) is
+    # opt-in.
+    SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+        "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
     )
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Not preloading is a decision (operations.md), not an oversight to warn of.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,9 @@ reach outside is swapped.
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key-" + "x" * 50)
+# SQLite and in-process tasks when DATABASE_URL / CELERY_BROKER_URL are unset, although
+# debug is off: the suite and bench/ run on a laptop with no variable set.
+os.environ.setdefault("MEDREVIEW_EMBEDDED_SERVICES", "1")
 
 from config.settings import *  # noqa: E402,F403
 
