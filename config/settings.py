@@ -9,6 +9,7 @@ debug off the settings fail closed: ``DATABASE_URL``, ``CELERY_BROKER_URL``,
 below are on (`manage.py check --deploy` is clean).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "django_fsm",
     "simple_history",
     "articles",
@@ -88,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -134,6 +138,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes) on every sign-in form (the admin's and the reviewers'):
+# after MEDREVIEW_LOGIN_FAILURE_LIMIT failures for one username from one address, that
+# pair is refused for MEDREVIEW_LOGIN_LOCKOUT_MINUTES. Locking the pair, not the
+# username, keeps an attacker from locking a reviewer out from elsewhere. An editor
+# lifts a lock-out by deleting the access attempt in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("MEDREVIEW_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env.int("MEDREVIEW_LOGIN_LOCKOUT_MINUTES", default=60)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out_response"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
