@@ -23,3 +23,5 @@ SECURE_SSL_REDIRECT = False
 # Tasks run in-process in the suite, whatever CELERY_BROKER_URL says; the tests of the
 # real path start Celery workers against the broker and switch this off themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# django-axes logs every sign-in at INFO; the suite signs in thousands of times.
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # noqa: F405

@@ -5,12 +5,17 @@ assignment; a third board member reviews nothing. Everything is made through the
 factories and ``editorial.services``, as the site makes it.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 
 from articles.models import Article, Section
-from editorial.models import ReviewAssignment
+from editorial.models import (
+    EditorialPolicy,
+    OutboundEmail,
+    ReviewAssignment,
+    ReviewerConflict,
+)
 from references.models import Reference
 from reviewers.models import AdvisoryBoardMember
 from tests.articles.factories import ArticleFactory, SectionFactory, UserFactory
@@ -30,6 +35,8 @@ class SiteWorld:
     approved_article: Article
     assignment_a: ReviewAssignment
     assignment_b: ReviewAssignment
+    # Rows only the admin shows (``with_admin_records=True``).
+    admin_records: dict[str, object] = field(default_factory=dict)
 
     def users(self) -> dict[str, AbstractBaseUser | None]:
         """Each role's user, anonymous as None."""
@@ -43,7 +50,7 @@ class SiteWorld:
         }
 
 
-def build_site_world() -> SiteWorld:
+def build_site_world(*, with_admin_records: bool = False) -> SiteWorld:
     editor = make_editor()
     superuser = UserFactory(username="chief", is_staff=True, is_superuser=True)
     reviewer_a = make_reviewer("Ana Ruiz", "MD, PhD")
@@ -68,7 +75,7 @@ def build_site_world() -> SiteWorld:
         title="Is osimertinib first-line?", review="approved"
     )
     article.refresh_from_db()
-    return SiteWorld(
+    world = SiteWorld(
         editor=editor,
         superuser=superuser,
         reviewer_a=reviewer_a,
@@ -80,3 +87,33 @@ def build_site_world() -> SiteWorld:
         assignment_a=assignment_a,
         assignment_b=assignment_b,
     )
+    if with_admin_records:
+        world.admin_records = admin_records(world)
+    return world
+
+
+def admin_records(world: SiteWorld) -> dict[str, object]:
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    access = {
+        "username": world.reviewer_b.user.username,
+        "ip_address": "192.0.2.10",
+        "user_agent": "Browser",
+        "http_accept": "text/html",
+        "path_info": "/accounts/login/",
+    }
+    return {
+        "access_attempt": AccessAttempt.objects.create(
+            get_data="", post_data="", failures_since_start=2, **access
+        ),
+        "access_log": AccessLog.objects.create(**access),
+        "access_failure_log": AccessFailureLog.objects.create(**access),
+        "conflict": ReviewerConflict.objects.create(
+            article=world.article,
+            member=world.idle_member,
+            note="Co-author of the guideline",
+            recorded_by=world.editor,
+        ),
+        "outbound_email": OutboundEmail.objects.order_by("pk").first(),
+        "policy": EditorialPolicy.objects.create(body="We review every answer."),
+    }
