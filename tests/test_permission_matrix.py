@@ -258,9 +258,8 @@ ADMIN_MODELS: dict[str, AdminModel] = {
 # --- Reading the resolver ----------------------------------------------------------
 
 
-def project_routes(
-    patterns=None, prefix: str = ""
-) -> list[str]:  # the pattern strings, as Django prints them
+def project_routes(patterns=None, prefix: str = "") -> list[str]:
+    """Every URL pattern of the project, written as Django prints it."""
     routes = []
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
@@ -324,11 +323,12 @@ def requests_with_expectations(world: SiteWorld, role: str):
             yield route, entry.method, entry.path(world), expected
             continue
         label, view = model_routes[route]
-        statuses = getattr(ADMIN_MODELS[label], role) if staff else None
-        expected = (
-            statuses.split()[list(ADMIN_MODEL_VIEWS).index(view)] if staff else "L"
-        )
         model = ADMIN_MODELS[label]
+        if staff:
+            statuses = getattr(model, role).split()
+            expected = statuses[list(ADMIN_MODEL_VIEWS).index(view)]
+        else:
+            expected = "L"  # the admin sends anyone who is not staff to sign in
         yield route, "get", admin_address(world, label, view, model), expected
 
 

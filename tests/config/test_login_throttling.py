@@ -54,9 +54,8 @@ def test_an_editor_lifts_a_lock_out_in_the_admin(client, reviewer_user, editor_u
     from axes.models import AccessAttempt
 
     fail_until_locked(client, "login", reviewer_user.username)
-    assert sign_in(
-        client, "login", reviewer_user.username, DEFAULT_PASSWORD
-    ).status_code == (429)
+    refused = sign_in(client, "login", reviewer_user.username, DEFAULT_PASSWORD)
+    assert refused.status_code == 429
 
     client.force_login(editor_user)
     changelist = client.get(reverse("admin:axes_accessattempt_changelist"))
