@@ -1,7 +1,8 @@
 """A small site with one person in each role, for tests that visit every page.
 
 Reviewer A and reviewer B both review the article under review, each with their own
-assignment; a third board member reviews nothing. Everything is made through the
+assignment, and B has an unanswered invitation to review a second article; a third
+board member reviews nothing. Everything is made through the
 factories and ``editorial.services``, as the site makes it.
 """
 
@@ -35,6 +36,7 @@ class SiteWorld:
     approved_article: Article
     assignment_a: ReviewAssignment
     assignment_b: ReviewAssignment
+    invitation_b: ReviewAssignment
     # Rows only the admin shows (``with_admin_records=True``).
     admin_records: dict[str, object] = field(default_factory=dict)
 
@@ -71,6 +73,9 @@ def build_site_world(*, with_admin_records: bool = False) -> SiteWorld:
     assignment_a, assignment_b = workflow.send_to_review(
         article, reviewer_a, reviewer_b
     )
+    invitation_b = workflow.invite(
+        ArticleFactory(title="When is a liquid biopsy enough?"), reviewer_b
+    )[0]
     approved_article = ArticleFactory(
         title="Is osimertinib first-line?", review="approved"
     )
@@ -86,6 +91,7 @@ def build_site_world(*, with_admin_records: bool = False) -> SiteWorld:
         approved_article=approved_article,
         assignment_a=assignment_a,
         assignment_b=assignment_b,
+        invitation_b=invitation_b,
     )
     if with_admin_records:
         world.admin_records = admin_records(world)

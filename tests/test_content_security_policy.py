@@ -5,6 +5,7 @@ style is left in our templates)."""
 import pytest
 from django.test import Client
 
+from editorial import tokens
 from tests.site_world import build_site_world
 
 PUBLIC_PAGES = ["/", "/advisory-board/", "/editorial-policy/", "/accounts/login/"]
@@ -59,6 +60,9 @@ def test_no_page_in_use_raises_a_policy_violation(chromium, live_server):
             approved.get_absolute_url() + "?audience=patients",
             world.reviewer_a.get_absolute_url(),
             "/admin/login/",
+            "/review/respond/"
+            + tokens.invitation_token(world.invitation_b, tokens.ACCEPT)
+            + "/",
         ],
         world.reviewer_a.user: ["/review/", f"/review/{world.assignment_a.pk}/"],
         world.editor: [

@@ -99,15 +99,15 @@ ROUTES: dict[str, Entry] = {
     "review/reminders/": Entry(
         lambda w: "/review/reminders/", "L 302 302 302 403 403", "post"
     ),
-    # The emailed accept link is the right itself, whoever holds it; A has already
-    # accepted, so it is spent (410) for everyone (test_invitation_links.py has more).
+    # The emailed accept link is the right itself, whoever holds it (the page asks
+    # to confirm; test_invitation_links.py covers spent and forged links).
     "review/respond/<str:token>/": Entry(
         lambda w: (
             "/review/respond/"
-            + tokens.invitation_token(w.assignment_a, tokens.ACCEPT)
+            + tokens.invitation_token(w.invitation_b, tokens.ACCEPT)
             + "/"
         ),
-        "410 410 410 410 410 410",
+        "200 200 200 200 200 200",
     ),
     # The admin's own pages.
     "admin/": Entry(lambda w: "/admin/", "L L L L 200 200"),
