@@ -56,8 +56,8 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "id", "title", "class", "aria-label"},
     "sup": {"class"},
     "ol": {"start"},
-    "th": {"style"},
-    "td": {"style"},
+    "th": {"class"},
+    "td": {"class"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -132,6 +132,16 @@ def _body_heading_level(tag: str) -> int:
     return max(int(tag[1]), FIRST_BODY_HEADING_LEVEL)
 
 
+def _align_cells_by_class(state) -> None:
+    """A table column's alignment as a class, not a style attribute: the
+    Content-Security-Policy refuses inline styles."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and token.attrGet("style"):
+            alignment = str(token.attrGet("style")).removeprefix("text-align:")
+            del token.attrs["style"]
+            token.attrSet("class", f"align-{alignment}")
+
+
 def _build_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False})
     parser.enable(["table", "strikethrough"])
@@ -139,6 +149,7 @@ def _build_parser() -> MarkdownIt:
     parser.add_render_rule("citation", _render_citation)
     parser.add_render_rule("heading_open", _render_heading_open)
     parser.add_render_rule("heading_close", _render_heading_close)
+    parser.core.ruler.push("align_cells_by_class", _align_cells_by_class)
     return parser
 
 

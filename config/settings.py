@@ -1,15 +1,20 @@
 """Settings, read from the environment (django-environ).
 
-With no variable set the project runs on its embedded default: SQLite in ``var/`` and a
-Celery set-up that needs no broker. Production sets ``DATABASE_URL``,
-``CELERY_BROKER_URL``, ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``; whenever
-debug is off the security settings below are on (`manage.py check --deploy` is clean).
+With debug on (``DJANGO_DEBUG=1``, what ``./scripts/run`` sets) the project runs on its
+embedded default: SQLite in ``var/`` and a Celery set-up that needs no broker. With
+debug off the settings fail closed: ``DATABASE_URL``, ``CELERY_BROKER_URL`` and
+``DJANGO_SECRET_KEY`` must be set, unless ``MEDREVIEW_EMBEDDED_SERVICES=1`` explicitly
+asks for the embedded database and broker (the test settings and ``bench/`` do), and
+without ``DJANGO_ALLOWED_HOSTS`` every request is refused. Whenever debug is off the security settings
+below are on (`manage.py check --deploy` is clean).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -31,6 +36,27 @@ else:
             "production, or set DJANGO_DEBUG=1 for local development."
         ) from error
 
+# A missing DATABASE_URL or CELERY_BROKER_URL must not silently mean SQLite and tasks
+# run in the web process on a production machine: only debug mode or this explicit
+# switch allows the embedded database and broker.
+EMBEDDED_SERVICES = DEBUG or env.bool("MEDREVIEW_EMBEDDED_SERVICES", default=False)
+
+
+def require_service_url(name: str, what: str) -> None:
+    if EMBEDDED_SERVICES or env.str(name, default=""):
+        return
+    raise ImproperlyConfigured(
+        f"{name} is not set. Set it to {what} in production, or set DJANGO_DEBUG=1 "
+        "for local development (MEDREVIEW_EMBEDDED_SERVICES=1 runs the embedded "
+        "default with debug off, for tests and benchmarks only)."
+    )
+
+
+require_service_url(
+    "DATABASE_URL", "the PostgreSQL database (postgres://user:password@host/name)"
+)
+require_service_url("CELERY_BROKER_URL", "the Celery broker (redis://host:6379/0)")
+
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS",
     default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [],
@@ -45,6 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
+    "csp",
     "django_fsm",
     "simple_history",
     "articles",
@@ -55,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.content_security.SiteCSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -85,7 +117,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-# Database: PostgreSQL through DATABASE_URL; SQLite in var/ when it is not set.
+# Database: PostgreSQL through DATABASE_URL; SQLite in var/ when it is not set (debug
+# or embedded services only, checked above).
 if "DATABASE_URL" not in env:
     (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {
@@ -116,6 +149,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes) on every sign-in form (the admin's and the reviewers'):
+# after MEDREVIEW_LOGIN_FAILURE_LIMIT failures for one username from one address, that
+# pair is refused for MEDREVIEW_LOGIN_LOCKOUT_MINUTES. Locking the pair, not the
+# username, keeps an attacker from locking a reviewer out from elsewhere. An editor
+# lifts a lock-out by deleting the access attempt in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("MEDREVIEW_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env.int("MEDREVIEW_LOGIN_LOCKOUT_MINUTES", default=60)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out_response"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -158,8 +208,9 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Celery: a real broker from CELERY_BROKER_URL; without one, tasks run in-process so a
-# newcomer's laptop needs no server (see docs/operations.md).
+# Celery: a real broker from CELERY_BROKER_URL; without one (debug or embedded services
+# only, checked above), tasks run in-process so a newcomer's laptop needs no server (see
+# docs/operations.md).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -205,11 +256,52 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env.int(
-        "DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365
+    # HSTS starts short: a mistake in TLS set-up then locks browsers out for an hour,
+    # not a year. Raise it once HTTPS is known to work; preload (hard to undo) is
+    # opt-in.
+    SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+        "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
     )
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Not preloading is a decision (operations.md), not an oversight to warn of.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content-Security-Policy (django-csp): scripts, styles, images, fonts and requests
+# from our own origin only, and no inline script or style anywhere: an injected
+# <script> or style="" in an article, a reference or a comment does nothing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The browser features no page uses are switched off (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,9 @@ reach outside is swapped.
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key-" + "x" * 50)
+# SQLite and in-process tasks when DATABASE_URL / CELERY_BROKER_URL are unset, although
+# debug is off: the suite and bench/ run on a laptop with no variable set.
+os.environ.setdefault("MEDREVIEW_EMBEDDED_SERVICES", "1")
 
 from config.settings import *  # noqa: E402,F403
 
@@ -20,3 +23,5 @@ SECURE_SSL_REDIRECT = False
 # Tasks run in-process in the suite, whatever CELERY_BROKER_URL says; the tests of the
 # real path start Celery workers against the broker and switch this off themselves.
 CELERY_TASK_ALWAYS_EAGER = True
+# django-axes logs every sign-in at INFO; the suite signs in thousands of times.
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # noqa: F405

@@ -8,6 +8,7 @@ looks like.
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 PMID_PATTERN = re.compile(r"^[1-9]\d{0,7}$")
@@ -82,3 +83,22 @@ def validate_nct_number(value: str) -> None:
             code="invalid_nct",
             params={"value": value},
         )
+
+
+WEB_URL_SCHEMES = ("http", "https")
+
+# A reference's link becomes an <a href> on the public page: only web addresses, so a
+# "javascript:" or "data:" URL can never become a live link, however it was saved.
+# Its own code, so a field's generic "Enter a valid URL." does not replace the message.
+validate_web_url = URLValidator(
+    schemes=list(WEB_URL_SCHEMES),
+    code="not_web_url",
+    message=_(
+        "Enter a web address starting with http:// or https:// (for example "
+        "https://www.fda.gov/…)."
+    ),
+)
+
+
+def is_web_url(value: str) -> bool:
+    return value.lower().startswith(tuple(f"{scheme}://" for scheme in WEB_URL_SCHEMES))

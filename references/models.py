@@ -94,7 +94,13 @@ class Reference(models.Model):
         blank=True,
         validators=[identifiers.validate_nct_number],
     )
-    url = models.URLField(_("URL"), max_length=500, blank=True)
+    url = models.URLField(
+        _("URL"),
+        max_length=500,
+        blank=True,
+        validators=[identifiers.validate_web_url],
+        help_text=_("A web address (http:// or https://) where readers find it."),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
     corrected_at = models.DateTimeField(
@@ -130,10 +136,11 @@ class Reference(models.Model):
         return f"{self.title}{year}"
 
     def save(self, *args, **kwargs):
-        # Identifiers are checked on every save, not only in forms: a malformed DOI
-        # from the shell or an import is refused before it reaches a reader.
+        # Identifiers and the URL are checked on every save, not only in forms: a
+        # malformed DOI or a javascript: URL from the shell or an import is refused
+        # before it reaches a reader.
         self.normalise_identifiers()
-        identifier_fields = {"doi", "pmid", "pmcid", "nct_number"}
+        identifier_fields = {"doi", "pmid", "pmcid", "nct_number", "url"}
         self.clean_fields(
             exclude={field.name for field in self._meta.fields} - identifier_fields
         )
@@ -183,6 +190,12 @@ class Reference(models.Model):
         first_author = re.split(r"[,;]", self.authors or "")[0].strip()
         surname = first_author.split(" ")[0] if first_author else self.title
         return unique_slug(self, "citation_key", f"{surname}{self.year or ''}", "ref")
+
+    @property
+    def web_url(self) -> str:
+        """The URL when it is a web address, else empty: an approved version frozen
+        before URLs were checked could still hold another scheme."""
+        return self.url if identifiers.is_web_url(self.url) else ""
 
     @property
     def doi_url(self) -> str:

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 
 from articles.models import ApprovedVersion, Article, ArticleStatus, Citation, Section
 from articles.selectors import article_body
@@ -203,7 +204,9 @@ def test_demo_accounts_sign_in_with_the_printed_password(debug_on, client):
 
     assert password == DEMO_PASSWORD
     for username in DEMO_USERNAMES:
-        assert client.login(username=username, password=password), username
+        assert client.login(
+            request=HttpRequest(), username=username, password=password
+        ), username
         client.logout()
     users = get_user_model().objects.in_bulk(DEMO_USERNAMES, field_name="username")
     editor = users["editor"]
@@ -236,7 +239,7 @@ def test_a_chosen_password_is_printed_and_works(debug_on, client):
     password = printed_password(load_demo(password="lung-demo-2025"))
 
     assert password == "lung-demo-2025"
-    assert client.login(username="reviewer1", password=password)
+    assert client.login(request=HttpRequest(), username="reviewer1", password=password)
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from tests.articles.factories import DEFAULT_PASSWORD
 from tests.reviewers.factories import AdvisoryBoardMemberFactory
@@ -118,4 +119,8 @@ def test_a_member_without_an_account_can_exist(db):
 
 
 def test_the_board_member_fixture_can_sign_in(client, board_member):
-    assert client.login(username=board_member.user.username, password=DEFAULT_PASSWORD)
+    assert client.login(
+        request=HttpRequest(),
+        username=board_member.user.username,
+        password=DEFAULT_PASSWORD,
+    )
