@@ -5,8 +5,8 @@ embedded default: SQLite in ``var/`` and a Celery set-up that needs no broker. W
 debug off the settings fail closed: ``DATABASE_URL``, ``CELERY_BROKER_URL`` and
 ``DJANGO_SECRET_KEY`` must be set, unless ``MEDREVIEW_EMBEDDED_SERVICES=1`` explicitly
 asks for the embedded database and broker (the test settings and ``bench/`` do), and
-without ``DJANGO_ALLOWED_HOSTS`` every request is refused. Whenever debug is off the security settings
-below are on (`manage.py check --deploy` is clean).
+without ``DJANGO_ALLOWED_HOSTS`` every request is refused. Whenever debug is off the
+security settings below are on (`manage.py check --deploy` is clean).
 """
 
 from datetime import timedelta
