@@ -31,7 +31,7 @@ def clear_non_web_urls(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('references', '0001_initial'),
+        ('references', '0002_reference_correction'),
     ]
 
     operations = [
