@@ -84,7 +84,7 @@ def test_an_old_non_web_url_is_no_live_link_on_the_page(client, html):
 @pytest.mark.django_db
 def test_the_migration_clears_existing_non_web_urls(capsys):
     migration = importlib.import_module(
-        "references.migrations.0002_reference_url_web_address_only"
+        "references.migrations.0003_reference_url_web_address_only"
     )
     unsafe = ReferenceFactory(citation_key="unsafe", url="https://example.org/")
     kept = ReferenceFactory(citation_key="kept", url="https://example.org/kept")
