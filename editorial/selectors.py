@@ -12,6 +12,7 @@ from editorial.models import (
     AssignmentState,
     ReviewAssignment,
     ReviewerConflict,
+    ReviewRound,
 )
 
 
@@ -201,3 +202,71 @@ def content_moments(*, article: Article) -> list[datetime.datetime]:
         )
     )
     return sorted(moments, reverse=True)
+
+
+@dataclass(frozen=True)
+class EarlierDecision:
+    reviewer: str
+    recommendation: str
+    comments: str
+
+
+@dataclass(frozen=True)
+class EarlierRound:
+    """A closed round of the article as its reviewers are shown it."""
+
+    number: int
+    closing_note: str
+    decisions: list[EarlierDecision]
+
+
+def previously_reviewed_content(
+    *, assignment: ReviewAssignment
+) -> tuple[int, dict] | None:
+    """The round and content this reviewer last reviewed on the article before the
+    current round: the content frozen with their decision, or the round's frozen
+    content when the round closed after they accepted but before they decided."""
+    earlier = ReviewAssignment.objects.filter(
+        article_id=assignment.article_id,
+        reviewer_id=assignment.reviewer_id,
+        round__lt=assignment.article.review_round,
+        state__in=(AssignmentState.COMPLETED, AssignmentState.CANCELLED),
+        responded_at__isnull=False,
+    ).order_by("-round")
+    for candidate in earlier:
+        if candidate.reviewed_content is not None:
+            return candidate.round, candidate.reviewed_content
+        frozen = ReviewRound.objects.filter(
+            article_id=assignment.article_id, number=candidate.round
+        ).first()
+        if frozen is not None:
+            return candidate.round, frozen.content
+    return None
+
+
+def earlier_rounds(*, article: Article) -> list[EarlierRound]:
+    """Every closed round of the article, newest first: why it closed and each
+    reviewer's decision and comments."""
+    assignments = (
+        ReviewAssignment.objects.filter(article=article, round__lt=article.review_round)
+        .select_related("reviewer")
+        .order_by("-round", "completed_at", "pk")
+    )
+    rounds: dict[int, EarlierRound] = {}
+    for assignment in assignments:
+        entry = rounds.setdefault(
+            assignment.round, EarlierRound(assignment.round, "", [])
+        )
+        if assignment.state == AssignmentState.CANCELLED and not entry.closing_note:
+            entry = rounds[assignment.round] = EarlierRound(
+                entry.number, assignment.closing_note, entry.decisions
+            )
+        if assignment.state == AssignmentState.COMPLETED:
+            entry.decisions.append(
+                EarlierDecision(
+                    reviewer=assignment.reviewer.name_with_credentials,
+                    recommendation=assignment.get_recommendation_display(),
+                    comments=assignment.comments,
+                )
+            )
+    return [entry for entry in rounds.values() if entry.closing_note or entry.decisions]

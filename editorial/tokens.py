@@ -61,4 +61,10 @@ def read_invitation_token(token: str) -> tuple[ReviewAssignment, str]:
             "This invitation was already answered or is closed; the link works once. "
             "Open the reviewer desk to see where it stands."
         )
+    member = assignment.reviewer
+    if not member.is_active or member.user is None or not member.user.is_active:
+        raise InvalidInvitationLink(
+            "This link no longer works: the reviewer's board membership or account "
+            "is not active. Contact the editors if this is a mistake."
+        )
     return assignment, data["action"]

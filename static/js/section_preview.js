@@ -1,0 +1,68 @@
+// A "Preview" button under each section body in the article admin: the server
+// renders the typed Markdown with the public page's code and the answer is shown
+// beside the editor. Nothing is saved.
+(function () {
+  "use strict";
+  var config = document.getElementById("section-preview-config");
+  if (!config) {
+    return;
+  }
+  var url = config.dataset.url;
+  var label = config.dataset.label;
+
+  function fieldOf(bodyField, name) {
+    var id = bodyField.id.replace(/-body$/, "-" + name);
+    return document.getElementById(id);
+  }
+
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function addButton(bodyField) {
+    if (bodyField.id.indexOf("__prefix__") !== -1 || bodyField.dataset.preview) {
+      return;
+    }
+    bodyField.dataset.preview = "1";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button section-preview-button";
+    button.textContent = label;
+    var output = document.createElement("div");
+    output.className = "section-preview-output";
+    output.setAttribute("aria-live", "polite");
+    button.addEventListener("click", function () {
+      var data = new FormData();
+      data.append("body", bodyField.value);
+      var kind = fieldOf(bodyField, "kind");
+      var heading = fieldOf(bodyField, "heading");
+      data.append("kind", kind ? kind.value : "general");
+      data.append("heading", heading ? heading.value : "");
+      fetch(url, {
+        method: "POST",
+        body: data,
+        headers: { "X-CSRFToken": csrfToken() },
+        credentials: "same-origin",
+      })
+        .then(function (response) {
+          return response.text();
+        })
+        .then(function (html) {
+          // Rendered and sanitised by the server, like the public page.
+          output.innerHTML = html;
+        });
+    });
+    bodyField.insertAdjacentElement("afterend", output);
+    bodyField.insertAdjacentElement("afterend", button);
+  }
+
+  function addButtons(root) {
+    root.querySelectorAll("textarea[id$='-body']").forEach(addButton);
+  }
+
+  addButtons(document);
+  document.addEventListener("formset:added", function (event) {
+    addButtons(event.target);
+  });
+})();
