@@ -235,21 +235,20 @@ def respond(request, token: str):
         return render(
             request, "editorial/respond.html", {"error": error.message}, status=410
         )
+
+    def confirmation_page(form: DeclineForm, status: int = 200):
+        return render(
+            request,
+            "editorial/respond.html",
+            {"assignment": assignment, "action": action, "token": token, "form": form},
+            status=status,
+        )
+
     if request.method == "POST":
         user = assignment.reviewer.user
         form = DeclineForm(request.POST)
         if action == tokens.DECLINE and not form.is_valid():
-            return render(
-                request,
-                "editorial/respond.html",
-                {
-                    "assignment": assignment,
-                    "action": action,
-                    "token": token,
-                    "form": form,
-                },
-                status=400,
-            )
+            return confirmation_page(form, status=400)
         try:
             if action == tokens.ACCEPT:
                 services.assignment_accept(assignment=assignment, user=user)
@@ -268,16 +267,7 @@ def respond(request, token: str):
         )
     if request.method != "GET":
         return render(request, "editorial/respond.html", {"error": ""}, status=405)
-    return render(
-        request,
-        "editorial/respond.html",
-        {
-            "assignment": assignment,
-            "action": action,
-            "token": token,
-            "form": DeclineForm(),
-        },
-    )
+    return confirmation_page(DeclineForm())
 
 
 @require_POST
