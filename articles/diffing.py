@@ -51,10 +51,16 @@ class Comparison:
 
     @property
     def groups(self) -> list[tuple[str, list[Change]]]:
-        return [
+        """The changed items by kind; a kind with no change is left out."""
+        groups = [
             (_("Article fields"), self.fields),
             (_("Sections"), self.sections),
             (_("References"), self.references),
+        ]
+        return [
+            (label, changed)
+            for label, changes in groups
+            if (changed := [change for change in changes if change.is_changed])
         ]
 
     @property
