@@ -57,10 +57,12 @@ def is_accepted_reviewer(article: Article, user) -> bool:
 
 
 def assignments_for_reviewer(*, user) -> QuerySet[ReviewAssignment]:
-    """A reviewer's own assignments, newest first; nobody else's."""
+    """A reviewer's own assignments, newest first; nobody else's. The content
+    frozen with each decision is read only when a comparison needs it."""
     return (
         ReviewAssignment.objects.for_user(user)
         .select_related("article", "reviewer")
+        .defer("reviewed_content")
         .order_by("-invited_at")
     )
 
