@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from articles import diffing
 from articles.models import ApprovedVersion, Article, ArticleStatus, Section
+from articles.selectors import latest_approved_version
 from editorial.models import (
     LIVE_STATES,
     AssignmentState,
@@ -244,6 +246,49 @@ def previously_reviewed_content(
         if frozen is not None:
             return candidate.round, frozen.content
     return None
+
+
+@dataclass(frozen=True)
+class ReviewComparison:
+    """One panel of the assignment page: the working copy against an older
+    version."""
+
+    id: str
+    heading: str
+    old_label: str
+    comparison: diffing.Comparison
+
+
+def assignment_comparisons(
+    *, assignment: ReviewAssignment, working_copy: dict
+) -> list[ReviewComparison]:
+    """What changed for this reviewer: since the version they last reviewed, and
+    since the last approved version."""
+    comparisons = []
+    previous = previously_reviewed_content(assignment=assignment)
+    if previous is not None:
+        round_number, reviewed = previous
+        comparisons.append(
+            ReviewComparison(
+                id="changes-since-reviewed",
+                heading=_("Changes since you reviewed round %(round)s")
+                % {"round": round_number},
+                old_label=_("what you reviewed in round %(round)s")
+                % {"round": round_number},
+                comparison=diffing.compare(reviewed, working_copy),
+            )
+        )
+    approved = latest_approved_version(article=assignment.article)
+    if approved is not None:
+        comparisons.append(
+            ReviewComparison(
+                id="changes-since-approved",
+                heading=_("Changes since the approved version"),
+                old_label=_("approved version %(n)s") % {"n": approved.number},
+                comparison=diffing.compare(approved.content, working_copy),
+            )
+        )
+    return comparisons
 
 
 def earlier_rounds(*, article: Article) -> list[EarlierRound]:

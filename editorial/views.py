@@ -15,11 +15,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from articles import diffing, markdown
+from articles import markdown
 from articles.selectors import (
     article_content,
     body_from_content,
-    latest_approved_version,
     working_copy_page,
 )
 from articles.views import article_page_response
@@ -104,30 +103,6 @@ def _assignment_page(
 ):
     article = assignment.article
     working_copy = article_content(article=article)
-    comparisons = []
-    previous = selectors.previously_reviewed_content(assignment=assignment)
-    if previous is not None:
-        round_number, reviewed = previous
-        comparisons.append(
-            {
-                "id": "changes-since-reviewed",
-                "heading": _("Changes since you reviewed round %(round)s")
-                % {"round": round_number},
-                "comparison": diffing.compare(reviewed, working_copy),
-                "old_label": _("what you reviewed in round %(round)s")
-                % {"round": round_number},
-            }
-        )
-    approved = latest_approved_version(article=article)
-    if approved is not None:
-        comparisons.append(
-            {
-                "id": "changes-since-approved",
-                "heading": _("Changes since the approved version"),
-                "comparison": diffing.compare(approved.content, working_copy),
-                "old_label": _("approved version %(n)s") % {"n": approved.number},
-            }
-        )
     body = body_from_content(working_copy)
     return render(
         request,
@@ -137,7 +112,9 @@ def _assignment_page(
             "article": article,
             "sections": body.sections,
             "references": body.references,
-            "comparisons": comparisons,
+            "comparisons": selectors.assignment_comparisons(
+                assignment=assignment, working_copy=working_copy
+            ),
             "new_label": _("this working copy"),
             "earlier_rounds": selectors.earlier_rounds(article=article),
             "decision_form": decision_form
