@@ -7,6 +7,7 @@ the invitation's own timestamp, so a re-invitation gets new links.
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from editorial.models import AssignmentState, ReviewAssignment
 
@@ -64,7 +65,9 @@ def read_invitation_token(token: str) -> tuple[ReviewAssignment, str]:
     member = assignment.reviewer
     if not member.is_active or member.user is None or not member.user.is_active:
         raise InvalidInvitationLink(
-            "This link no longer works: the reviewer's board membership or account "
-            "is not active. Contact the editors if this is a mistake."
+            _(
+                "This link no longer works: the reviewer's board membership or "
+                "account is not active. Contact the editors if this is a mistake."
+            )
         )
     return assignment, data["action"]
