@@ -14,6 +14,7 @@ from django.test import Client
 from articles.models import Article, ArticleStatus
 from editorial import services
 from editorial.models import AssignmentState, ReviewAssignment
+from tests.articles.factories import SectionFactory
 from tests.editorial.notify_factories import link_paths, mail_to
 
 CHANGES = "Add the 2024 guideline's advice on re-biopsy."
@@ -260,3 +261,26 @@ def test_invitation_links_stop_working_for_deactivated_reviewers(
         AssignmentState.INVITED
     )
     assert Article.objects.get(pk=article.pk).status == ArticleStatus.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_the_assignment_page_reads_a_fixed_number_of_queries(
+    second_round, client, reviewer_two, django_assert_max_num_queries
+):
+    """Session, user, assignment, the working copy, the frozen version, earlier
+    rounds: none of it is read per section or reference."""
+    for order in range(3, 23):
+        SectionFactory(
+            article=second_round[reviewer_two].article,
+            order=order,
+            body=f"Point {order} [@guide2024; @trial2021].",
+        )
+    client.force_login(reviewer_two.user)
+
+    with django_assert_max_num_queries(14):
+        response = client.get(desk_url(second_round[reviewer_two]))
+
+    assert response.status_code == 200
+    page = text(response.content.decode())
+    assert "Changes since you reviewed round 1" in page
+    assert "Point 22 [1, 2]." in page
