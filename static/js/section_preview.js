@@ -46,11 +46,19 @@
         credentials: "same-origin",
       })
         .then(function (response) {
+          // 400 carries the section's errors as a fragment; anything else is
+          // not a preview (signed out, a server error).
+          if (!response.ok && response.status !== 400) {
+            throw new Error(config.dataset.failed + " (" + response.status + ")");
+          }
           return response.text();
         })
         .then(function (html) {
           // Rendered and sanitised by the server, like the public page.
           output.innerHTML = html;
+        })
+        .catch(function (error) {
+          output.textContent = error.message;
         });
     });
     bodyField.insertAdjacentElement("afterend", output);
