@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from articles import markdown
+from articles.models import Section
 from articles.selectors import REFERENCE_FIELDS
 
 ARTICLE_FIELDS = ("title", "summary", "specialty", "keywords")
@@ -149,6 +150,12 @@ def _change(
     return Change(label, status, _lines(old, new), word_diff(old_read, new_read))
 
 
+def _section_label(section: dict[str, Any]) -> str:
+    """The heading readers see: the section's own, or its kind's label."""
+    kinds = dict(Section.Kind.choices)
+    return section["heading"] or str(kinds.get(section["kind"], section["kind"]))
+
+
 def _section_text(section: dict[str, Any]) -> str:
     return f"[{section['kind']}] {section['heading']}\n{section['body']}"
 
@@ -187,7 +194,7 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Comparison:
         before = old_sections.pop(section["id"], None)
         sections.append(
             _change(
-                section["heading"] or section["kind"],
+                _section_label(section),
                 _section_text(before) if before else None,
                 _section_text(section),
                 _section_reading(before),
@@ -197,7 +204,7 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Comparison:
     for removed in old_sections.values():
         sections.append(
             _change(
-                removed["heading"] or removed["kind"],
+                _section_label(removed),
                 _section_text(removed),
                 None,
                 _section_reading(removed),

@@ -85,6 +85,11 @@ def test_a_reviewer_sees_the_words_changed_since_they_reviewed(
     page = client.get(desk_url(second_round[member])).content.decode()
 
     assert "Changes since you reviewed round 1" in text(page)
+    # Named as readers see the section, with nothing else listed as changed.
+    assert "Sections From the Guidelines (changed)" in text(
+        panel(page, "changes-since-reviewed")
+    )
+    assert "Article fields" not in panel(page, "changes-since-reviewed")
     assert marked_words(page, "changes-since-reviewed") == {
         "added": [", squamous ones included"],
         "removed": [" for driver mutations"],
