@@ -228,9 +228,11 @@ def respond(request, token: str):
             return confirmation_page(form, status=400)
         try:
             if action == tokens.ACCEPT:
-                services.assignment_accept(assignment=assignment, user=user)
+                assignment = services.assignment_accept(
+                    assignment=assignment, user=user
+                )
             else:
-                services.assignment_decline(
+                assignment = services.assignment_decline(
                     assignment=assignment, user=user, note=form.cleaned_data["note"]
                 )
         except services.WorkflowError as error:

@@ -289,3 +289,22 @@ def test_the_assignment_page_reads_a_fixed_number_of_queries(
     page = text(response.content.decode())
     assert "Changes since you reviewed round 1" in page
     assert "Point 22 [1, 2]." in page
+
+
+@pytest.mark.django_db
+def test_declining_from_the_email_leads_to_the_desk_not_to_a_closed_draft(
+    workflow,
+    article,
+    reviewer_one,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    Article.objects.filter(pk=article.pk).update(published=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        (assignment,) = workflow.invite(article, reviewer_one)
+    links = link_paths(mail_to(mailoutbox, reviewer_one.user.email)[-1].body)
+
+    page = Client().post(links["decline"], {"note": ""}).content.decode()
+
+    assert 'href="/review/"' in page
+    assert f'href="{desk_url(assignment)}"' not in page
