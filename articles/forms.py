@@ -3,6 +3,7 @@
 from django import forms
 
 from articles import markdown
+from articles.models import Section
 
 
 class ReaderTextField(forms.CharField):
@@ -11,3 +12,13 @@ class ReaderTextField(forms.CharField):
 
     def to_python(self, value):
         return markdown.normalise_text(super().to_python(value))
+
+
+class SectionPreviewForm(forms.ModelForm):
+    """A section as typed in its editor, checked by the section's own rules (known
+    citation keys, lengths) before it is previewed."""
+
+    class Meta:
+        model = Section
+        fields = ("kind", "heading", "body")
+        field_classes = {"body": ReaderTextField}

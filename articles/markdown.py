@@ -10,6 +10,7 @@ no script, event handler or ``javascript:`` URL survives.
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html import unescape
 
 import nh3
 from django.utils.html import escape
@@ -222,3 +223,25 @@ def render(body: str, context: CitationContext | None = None) -> str:
     """Render a section body to sanitised HTML; ``context`` numbers the markers."""
     env = {"citations": context or CitationContext(numbers={})}
     return sanitise(_parser.render(body or "", env))
+
+
+# Where a reader sees a break in the rendered page, the plain text has one too.
+_BLOCK_END = re.compile(r"</(p|li|h[3-6]|blockquote|pre|tr|table)>|<br\s*/?>|<hr\s*/?>")
+_TABLE_CELL_END = re.compile(r"</t[hd]>")
+
+
+def render_text(body: str, context: CitationContext | None = None) -> str:
+    """What a reader reads of ``body``, as plain text: the rendered, sanitised page
+    without its markup, citation numbers in brackets, one line per block.
+
+    Comparisons of versions are made on this text, so a reviewer sees the words that
+    changed on the page rather than Markdown syntax, and no markup can get through.
+    """
+    html = render(body, context).replace("\n", " ")
+    html = html.replace('<sup class="citations">', " [").replace("</sup>", "]")
+    html = html.replace("<li>", "<li>• ")
+    html = _TABLE_CELL_END.sub(" | ", html)
+    html = _BLOCK_END.sub("\n", html)
+    text = unescape(nh3.clean(html, tags=set()))
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)

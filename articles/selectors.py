@@ -173,6 +173,46 @@ def article_page(*, article: Article) -> ArticlePage:
     )
 
 
+def working_copy_page(*, article: Article) -> ArticlePage:
+    """The working copy as the public page would show it, published or not: what
+    editors and reviewers preview. An approved article's working copy is its
+    approved version's content, shown with its approval."""
+    content = article_content(article=article)
+    version = latest_approved_version(article=article) if article.is_approved else None
+    return ArticlePage(
+        article=article,
+        content=content,
+        body=body_from_content(content),
+        approved_version=version,
+    )
+
+
+def section_preview(*, kind: str, heading: str, body: str) -> ArticleBody:
+    """One section as the article page would render it, before it is saved.
+
+    Citation numbers count from this section alone: the article preview numbers
+    the whole article."""
+    keys = markdown.citation_keys(body)
+    library = Reference.objects.filter(citation_key__in=keys).in_bulk(
+        field_name="citation_key"
+    )
+    cited = [library[key] for key in keys if key in library]
+    references = [
+        {"number": number, "id": reference.pk}
+        | {name: getattr(reference, name) for name in REFERENCE_FIELDS}
+        for number, reference in enumerate(cited, start=1)
+    ]
+    section = {
+        "id": None,
+        "order": 1,
+        "kind": kind,
+        "heading": heading,
+        "body": body,
+        "numbers": {item["citation_key"]: item["number"] for item in references},
+    }
+    return body_from_content({"sections": [section], "references": references})
+
+
 def article_content(*, article: Article) -> dict[str, Any]:
     """The working copy as a dictionary, numbered; two queries whatever its size."""
     sections = Section.objects.filter(article=article).prefetch_related(

@@ -17,3 +17,5 @@ urlpatterns = [
     path("", include("editorial.urls")),
     path("", include("articles.urls")),
 ]
+
+handler400 = "config.errors.bad_request"

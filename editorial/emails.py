@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from editorial.models import EmailStatus, OutboundEmail
 
@@ -54,6 +55,13 @@ def editors() -> list[Recipient]:
     return [recipient for user in users if (recipient := recipient_for(user))]
 
 
+def fitted_subject(subject: str) -> str:
+    """The subject on one line, cut with an ellipsis to fit its column: an article
+    title may be as long as the column itself."""
+    limit = OutboundEmail._meta.get_field("subject").max_length
+    return Truncator(" ".join(subject.split())).chars(limit)
+
+
 def email_create(
     *,
     kind: str,
@@ -83,7 +91,7 @@ def email_create(
             "kind": kind,
             "recipient": recipient.user,
             "to_address": recipient.address,
-            "subject": " ".join(subject.split()),
+            "subject": fitted_subject(subject),
             "body_text": body_text,
             "body_html": body_html,
         },

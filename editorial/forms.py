@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
@@ -60,9 +63,19 @@ class DecisionForm(forms.Form):
     seen_last_updated = forms.CharField(widget=forms.HiddenInput)
 
     def clean_seen_last_updated(self):
-        value = parse_datetime(self.cleaned_data["seen_last_updated"])
+        try:
+            value = parse_datetime(self.cleaned_data["seen_last_updated"])
+        except ValueError:
+            value = None  # well formed, but no such date (2024-02-30, month 13)
         if value is None:
-            raise forms.ValidationError(_("Reload the page and decide again."))
+            raise forms.ValidationError(
+                _(
+                    "The page did not say which version of the article you read. "
+                    "Reload the page and decide again."
+                )
+            )
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, datetime.UTC)
         return value
 
 

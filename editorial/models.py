@@ -126,9 +126,20 @@ class ReviewAssignment(WorkflowModelMixin, models.Model):
         blank=True,
         help_text=_("Why the assignment was declined, withdrawn or closed."),
     )
+    reviewed_content = models.JSONField(
+        _("content decided on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The article as it stood when the reviewer decided, so later comparisons "
+            "show exactly what changed since."
+        ),
+    )
 
     objects = ReviewAssignmentQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The frozen content is written once, with the decision; history need not copy it.
+    history = HistoricalRecords(excluded_fields=["reviewed_content"])
 
     class Meta:
         ordering = ["-invited_at"]
@@ -220,6 +231,27 @@ class ReviewAssignment(WorkflowModelMixin, models.Model):
         )
 
     @property
+    def awaits_review_opening(self) -> bool:
+        """Accepted early: the article is still Submitted for this round, so the
+        reviewer can read the draft but decide only once the editors open the
+        review."""
+        return (
+            self.state == AssignmentState.ACCEPTED
+            and self.round == self.article.review_round
+            and self.article.status == ArticleStatus.SUBMITTED
+        )
+
+    @property
+    def shows_working_copy(self) -> bool:
+        """Reviewers read the unpublished draft while they are asked to (invited,
+        accepted) or once they decided on it; a reviewer who declined, was withdrawn,
+        let the invitation expire or whose round closed no longer does."""
+        return self.article.published or self.state in (
+            *LIVE_STATES,
+            AssignmentState.COMPLETED,
+        )
+
+    @property
     def is_due_today(self) -> bool:
         """Due before the end of today, as the reviewer's own calendar counts days."""
         due = self.due_at
@@ -262,7 +294,10 @@ class ReviewAssignment(WorkflowModelMixin, models.Model):
         target="completed",
         custom={"label": "decide", "actor": "the reviewer: approve or request changes"},
     )
-    def complete(self, recommendation: str, comments: str) -> None:
+    def complete(
+        self, recommendation: str, comments: str, reviewed_content: dict
+    ) -> None:
+        self.reviewed_content = reviewed_content
         self.recommendation = recommendation
         self.comments = comments
         self.completed_at = timezone.now()
@@ -293,6 +328,40 @@ class ReviewAssignment(WorkflowModelMixin, models.Model):
     )
     def cancel(self, note: str) -> None:
         self.closing_note = note
+
+
+class ReviewRound(models.Model):
+    """The content a round of review was opened on, frozen.
+
+    Any content edit closes the round, so every reviewer of the round read this;
+    reviewers of a later round are shown what changed since.
+    """
+
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="review_rounds",
+        verbose_name=_("article"),
+    )
+    number = models.PositiveIntegerField(_("round"))
+    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    content = models.JSONField(_("content under review"))
+
+    class Meta:
+        ordering = ["article", "number"]
+        verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="review_round_unique_per_article"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Round %(number)s of “%(article)s”") % {
+            "number": self.number,
+            "article": self.article,
+        }
 
 
 class ReviewerConflict(models.Model):

@@ -6,12 +6,15 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from articles import diffing
 from articles.models import ApprovedVersion, Article, ArticleStatus, Section
+from articles.selectors import latest_approved_version
 from editorial.models import (
     LIVE_STATES,
     AssignmentState,
     ReviewAssignment,
     ReviewerConflict,
+    ReviewRound,
 )
 
 
@@ -56,10 +59,12 @@ def is_accepted_reviewer(article: Article, user) -> bool:
 
 
 def assignments_for_reviewer(*, user) -> QuerySet[ReviewAssignment]:
-    """A reviewer's own assignments, newest first; nobody else's."""
+    """A reviewer's own assignments, newest first; nobody else's. The content
+    frozen with each decision is read only when a comparison needs it."""
     return (
         ReviewAssignment.objects.for_user(user)
         .select_related("article", "reviewer")
+        .defer("reviewed_content")
         .order_by("-invited_at")
     )
 
@@ -201,3 +206,114 @@ def content_moments(*, article: Article) -> list[datetime.datetime]:
         )
     )
     return sorted(moments, reverse=True)
+
+
+@dataclass(frozen=True)
+class EarlierDecision:
+    reviewer: str
+    recommendation: str
+    comments: str
+
+
+@dataclass(frozen=True)
+class EarlierRound:
+    """A closed round of the article as its reviewers are shown it."""
+
+    number: int
+    closing_note: str
+    decisions: list[EarlierDecision]
+
+
+def previously_reviewed_content(
+    *, assignment: ReviewAssignment
+) -> tuple[int, dict] | None:
+    """The round and content this reviewer last reviewed on the article before the
+    current round: the content frozen with their decision, or the round's frozen
+    content when the round closed after they accepted but before they decided."""
+    earlier = ReviewAssignment.objects.filter(
+        article_id=assignment.article_id,
+        reviewer_id=assignment.reviewer_id,
+        round__lt=assignment.article.review_round,
+        state__in=(AssignmentState.COMPLETED, AssignmentState.CANCELLED),
+        responded_at__isnull=False,
+    ).order_by("-round")
+    for candidate in earlier:
+        if candidate.reviewed_content is not None:
+            return candidate.round, candidate.reviewed_content
+        frozen = ReviewRound.objects.filter(
+            article_id=assignment.article_id, number=candidate.round
+        ).first()
+        if frozen is not None:
+            return candidate.round, frozen.content
+    return None
+
+
+@dataclass(frozen=True)
+class ReviewComparison:
+    """One panel of the assignment page: the working copy against an older
+    version."""
+
+    id: str
+    heading: str
+    old_label: str
+    comparison: diffing.Comparison
+
+
+def assignment_comparisons(
+    *, assignment: ReviewAssignment, working_copy: dict
+) -> list[ReviewComparison]:
+    """What changed for this reviewer: since the version they last reviewed, and
+    since the last approved version."""
+    comparisons = []
+    previous = previously_reviewed_content(assignment=assignment)
+    if previous is not None:
+        round_number, reviewed = previous
+        comparisons.append(
+            ReviewComparison(
+                id="changes-since-reviewed",
+                heading=_("Changes since you reviewed round %(round)s")
+                % {"round": round_number},
+                old_label=_("what you reviewed in round %(round)s")
+                % {"round": round_number},
+                comparison=diffing.compare(reviewed, working_copy),
+            )
+        )
+    approved = latest_approved_version(article=assignment.article)
+    if approved is not None:
+        comparisons.append(
+            ReviewComparison(
+                id="changes-since-approved",
+                heading=_("Changes since the approved version"),
+                old_label=_("approved version %(n)s") % {"n": approved.number},
+                comparison=diffing.compare(approved.content, working_copy),
+            )
+        )
+    return comparisons
+
+
+def earlier_rounds(*, article: Article) -> list[EarlierRound]:
+    """Every closed round of the article, newest first: why it closed and each
+    reviewer's decision and comments."""
+    assignments = (
+        ReviewAssignment.objects.filter(article=article, round__lt=article.review_round)
+        .select_related("reviewer")
+        .order_by("-round", "completed_at", "pk")
+    )
+    rounds: dict[int, EarlierRound] = {}
+    for assignment in assignments:
+        entry = rounds.setdefault(
+            assignment.round, EarlierRound(assignment.round, "", [])
+        )
+        if assignment.state == AssignmentState.CANCELLED and not entry.closing_note:
+            entry = rounds[assignment.round] = EarlierRound(
+                entry.number, assignment.closing_note, entry.decisions
+            )
+        if assignment.state == AssignmentState.COMPLETED:
+            entry.decisions.append(
+                EarlierDecision(
+                    reviewer=assignment.reviewer.name_with_credentials,
+                    recommendation=assignment.get_recommendation_display(),
+                    comments=assignment.comments,
+                )
+            )
+    return [entry for entry in rounds.values() if entry.closing_note or entry.decisions]

@@ -7,6 +7,7 @@ the invitation's own timestamp, so a re-invitation gets new links.
 
 from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from editorial.models import AssignmentState, ReviewAssignment
 
@@ -60,5 +61,13 @@ def read_invitation_token(token: str) -> tuple[ReviewAssignment, str]:
         raise InvalidInvitationLink(
             "This invitation was already answered or is closed; the link works once. "
             "Open the reviewer desk to see where it stands."
+        )
+    member = assignment.reviewer
+    if not member.is_active or member.user is None or not member.user.is_active:
+        raise InvalidInvitationLink(
+            _(
+                "This link no longer works: the reviewer's board membership or "
+                "account is not active. Contact the editors if this is a mistake."
+            )
         )
     return assignment, data["action"]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("editorial-policy/", views.editorial_policy, name="policy"),
     path("review/", views.desk, name="desk"),
     path("review/<int:pk>/", views.assignment_detail, name="assignment"),
+    path("review/<int:pk>/preview/", views.assignment_preview, name="preview"),
     path("review/<int:pk>/accept/", views.assignment_accept, name="accept"),
     path("review/<int:pk>/decline/", views.assignment_decline, name="decline"),
     path("review/<int:pk>/decide/", views.assignment_decide, name="decide"),

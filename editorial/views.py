@@ -9,20 +9,22 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from articles import diffing, markdown
+from articles import markdown
 from articles.selectors import (
     article_content,
     body_from_content,
-    latest_approved_version,
+    working_copy_page,
 )
+from articles.views import article_page_response
 from editorial import selectors, services, tokens
 from editorial.forms import DecisionForm, DeclineForm
-from editorial.models import AssignmentState, EditorialPolicy
+from editorial.models import AssignmentState, EditorialPolicy, ReviewAssignment
 
 
 @require_safe
@@ -77,14 +79,30 @@ def desk(request):
     )
 
 
+def _readable_assignment(request, pk: int) -> ReviewAssignment:
+    """The reviewer's own assignment, if it still lets them read the draft."""
+    assignment = _own_assignment(request, pk)
+    if not assignment.shows_working_copy:
+        raise Http404
+    return assignment
+
+
 @require_safe
 @reviewer_required
 def assignment_detail(request, pk: int):
-    assignment = _own_assignment(request, pk)
+    return _assignment_page(request, _readable_assignment(request, pk))
+
+
+def _assignment_page(
+    request,
+    assignment: ReviewAssignment,
+    *,
+    decision_form: DecisionForm | None = None,
+    decline_form: DeclineForm | None = None,
+    status: int = 200,
+):
     article = assignment.article
     working_copy = article_content(article=article)
-    approved = latest_approved_version(article=article)
-    comparison = diffing.compare(approved.content, working_copy) if approved else None
     body = body_from_content(working_copy)
     return render(
         request,
@@ -94,18 +112,29 @@ def assignment_detail(request, pk: int):
             "article": article,
             "sections": body.sections,
             "references": body.references,
-            "approved": approved,
-            "comparison": comparison,
-            "old_label": _("approved version %(n)s") % {"n": approved.number}
-            if approved
-            else "",
+            "comparisons": selectors.assignment_comparisons(
+                assignment=assignment, working_copy=working_copy
+            ),
             "new_label": _("this working copy"),
-            "decision_form": DecisionForm(
+            "earlier_rounds": selectors.earlier_rounds(article=article),
+            "decision_form": decision_form
+            or DecisionForm(
                 initial={"seen_last_updated": article.last_updated.isoformat()}
             ),
-            "decline_form": DeclineForm(),
+            "decline_form": decline_form or DeclineForm(),
             "can_decide": assignment.awaits_decision,
         },
+        status=status,
+    )
+
+
+@require_safe
+@reviewer_required
+def assignment_preview(request, pk: int):
+    """The draft exactly as the public page would render it."""
+    article = _readable_assignment(request, pk).article
+    return article_page_response(
+        request, article=article, page=working_copy_page(article=article), preview=True
     )
 
 
@@ -133,13 +162,15 @@ def assignment_accept(request, pk: int):
 @require_POST
 @reviewer_required
 def assignment_decline(request, pk: int):
-    assignment = _own_assignment(request, pk)
+    assignment = _readable_assignment(request, pk)
     form = DeclineForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, _("Nothing was recorded: correct the reason below."))
+        return _assignment_page(request, assignment, decline_form=form, status=400)
     _run(
         request,
         lambda: services.assignment_decline(
-            assignment=assignment, user=request.user, note=note
+            assignment=assignment, user=request.user, note=form.cleaned_data["note"]
         ),
         _("You declined this review; the editors are told."),
     )
@@ -149,14 +180,11 @@ def assignment_decline(request, pk: int):
 @require_POST
 @reviewer_required
 def assignment_decide(request, pk: int):
-    assignment = _own_assignment(request, pk)
+    assignment = _readable_assignment(request, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(
-            request,
-            _("Choose approve or request changes, then send your decision again."),
-        )
-        return redirect("editorial:assignment", pk=pk)
+        messages.error(request, _("Nothing was recorded: correct your decision below."))
+        return _assignment_page(request, assignment, decision_form=form, status=400)
     data = form.cleaned_data
     _run(
         request,
@@ -184,16 +212,28 @@ def respond(request, token: str):
         return render(
             request, "editorial/respond.html", {"error": error.message}, status=410
         )
+
+    def confirmation_page(form: DeclineForm, status: int = 200):
+        return render(
+            request,
+            "editorial/respond.html",
+            {"assignment": assignment, "action": action, "token": token, "form": form},
+            status=status,
+        )
+
     if request.method == "POST":
         user = assignment.reviewer.user
+        form = DeclineForm(request.POST)
+        if action == tokens.DECLINE and not form.is_valid():
+            return confirmation_page(form, status=400)
         try:
             if action == tokens.ACCEPT:
-                services.assignment_accept(assignment=assignment, user=user)
+                assignment = services.assignment_accept(
+                    assignment=assignment, user=user
+                )
             else:
-                services.assignment_decline(
-                    assignment=assignment,
-                    user=user,
-                    note=request.POST.get("note", "")[:2000],
+                assignment = services.assignment_decline(
+                    assignment=assignment, user=user, note=form.cleaned_data["note"]
                 )
         except services.WorkflowError as error:
             return render(
@@ -206,11 +246,7 @@ def respond(request, token: str):
         )
     if request.method != "GET":
         return render(request, "editorial/respond.html", {"error": ""}, status=405)
-    return render(
-        request,
-        "editorial/respond.html",
-        {"assignment": assignment, "action": action, "token": token},
-    )
+    return confirmation_page(DeclineForm())
 
 
 @require_POST

@@ -94,8 +94,12 @@ ROUTES: dict[str, Entry] = {
     "review/<int:pk>/decline/": Entry(
         lambda w: _assignment(w, "decline/"), "L 302 404 404 403 403", "post"
     ),
+    # An empty decision is refused with the form's errors shown.
     "review/<int:pk>/decide/": Entry(
-        lambda w: _assignment(w, "decide/"), "L 302 404 404 403 403", "post"
+        lambda w: _assignment(w, "decide/"), "L 400 404 404 403 403", "post"
+    ),
+    "review/<int:pk>/preview/": Entry(
+        lambda w: _assignment(w, "preview/"), "L 200 404 404 403 403"
     ),
     "review/reminders/": Entry(
         lambda w: "/review/reminders/", "L 302 302 302 403 403", "post"
@@ -147,6 +151,15 @@ ROUTES: dict[str, Entry] = {
     ),
     "admin/articles/article/<int:object_id>/compare/": Entry(
         lambda w: _article_admin(w, "compare/"), "L L L L 200 200"
+    ),
+    "admin/articles/article/<int:object_id>/preview/": Entry(
+        lambda w: _article_admin(w, "preview/"), "L L L L 200 200"
+    ),
+    # A POST without data: the section's errors, as a fragment.
+    "admin/articles/article/preview-section/": Entry(
+        lambda w: "/admin/articles/article/preview-section/",
+        "L L L L 400 400",
+        "post",
     ),
     "admin/articles/article/<int:object_id>/restore/": Entry(
         lambda w: _article_admin(w, "restore/"), "L L L L 404 404", "post"

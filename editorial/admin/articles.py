@@ -19,6 +19,7 @@ from editorial import services
 from editorial.admin.article_form import ArticleAdminForm
 from editorial.admin.filters import OverdueFilter, QueueFilter, ReviewerFilter
 from editorial.admin.history import ArticleHistoryViewsMixin
+from editorial.admin.previews import ArticlePreviewViewsMixin
 from editorial.admin.workflow import WorkflowActionsMixin
 from editorial.forms import AssignmentInlineForm, ReopenForm
 from editorial.models import LIVE_STATES, ReviewAssignment, ReviewerConflict
@@ -75,6 +76,7 @@ class ReviewerConflictInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
+    ArticlePreviewViewsMixin,
     WorkflowActionsMixin,
     ArticleHistoryViewsMixin,
     FSMAdminMixin,

@@ -1,6 +1,7 @@
 """List filters of the editors' article list."""
 
 from django.contrib import admin
+from django.core.exceptions import BadRequest
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import ArticleStatus
@@ -20,6 +21,19 @@ class ReviewerFilter(admin.SimpleListFilter):
                 review_assignments__isnull=False
             ).distinct()
         ]
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        # Refused here: the admin turns errors raised while filtering into a
+        # "database error" page.
+        if self.value() and not self.value().isdigit():
+            raise BadRequest(
+                _(
+                    "The reviewer filter takes a board member's number; “%(value)s” "
+                    "is not one. Choose the reviewer in the filter list."
+                )
+                % {"value": self.value()}
+            )
 
     def queryset(self, request, queryset):
         if self.value():

@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -172,10 +172,22 @@ class ArticleHistoryViewsMixin:
 
 
 def _moment(value: str | None) -> datetime.datetime | None:
+    """The moment a link names, or BadRequest saying what is wrong with it."""
     if not value:
         return None
-    moment = parse_datetime(value)
-    if moment is not None and timezone.is_naive(moment):
+    try:
+        moment = parse_datetime(value)
+    except ValueError:  # well formed, but no such date (2026-13-45)
+        moment = None
+    if moment is None:
+        raise BadRequest(
+            _(
+                "“%(value)s” is not a moment in time. Choose the version on the "
+                "article's timeline."
+            )
+            % {"value": value}
+        )
+    if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, datetime.UTC)
     return moment
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from articles.models import ArticleStatus
+from articles.selectors import article_content
 from editorial import notifications
 from editorial.models import AssignmentState, Recommendation, ReviewAssignment
 from editorial.services.assignments import reviewer_assignment
@@ -70,7 +71,11 @@ def review_decide(
             or assignment.round != article.review_round
         ):
             raise WorkflowError(_("This round of review is closed."))
-        assignment.complete(recommendation=recommendation, comments=comments)
+        assignment.complete(
+            recommendation=recommendation,
+            comments=comments,
+            reviewed_content=article_content(article=article),
+        )
         if recommendation == Recommendation.REQUEST_CHANGES:
             save_assignment(
                 assignment,

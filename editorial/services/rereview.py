@@ -11,6 +11,7 @@ from articles.models import Article, ArticleStatus
 from editorial import notifications
 from editorial.models import ReviewAssignment
 from editorial.services.common import locked_article, save_with_history
+from editorial.services.rounds import round_freeze
 from editorial.services.transitions import reinvite_previous_round
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ def rereview_start(*, article: Article) -> list[ReviewAssignment]:
         article.reopen(reason=_("periodic re-review"))
         article.next_review_due = None
         save_with_history(article, user=None, reason=_("periodic re-review started"))
+        round_freeze(article=article)
         notifications.rereview_started(article, invited)
     return invited
 

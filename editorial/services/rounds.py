@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Article, ArticleStatus
+from articles.selectors import article_content
 from articles.services import approved_version_create
 from editorial import notifications
 from editorial.models import (
@@ -18,6 +19,7 @@ from editorial.models import (
     AssignmentState,
     Recommendation,
     ReviewAssignment,
+    ReviewRound,
 )
 from editorial.services.common import save_assignment, save_with_history
 from reviewers.models import AdvisoryBoardMember
@@ -41,6 +43,20 @@ def close_round(
             save_assignment(assignment, user=user, reason=note)
             closed.append(assignment)
     return closed
+
+
+def round_freeze(*, article: Article) -> ReviewRound:
+    """Freeze the content the article's current round is opened on; called by every
+    action that opens a round, inside its transaction."""
+    review_round, _created = ReviewRound.objects.update_or_create(
+        article=article,
+        number=article.review_round,
+        defaults={
+            "opened_at": timezone.now(),
+            "content": article_content(article=article),
+        },
+    )
+    return review_round
 
 
 def approvals_needed(*, article: Article, round_number: int) -> int:

@@ -12,6 +12,7 @@ from editorial import selectors
 from editorial.models import AssignmentState, ReviewAssignment
 from editorial.services.assignments import invite
 from editorial.services.common import WorkflowError, locked_article, save_with_history
+from editorial.services.rounds import round_freeze
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +107,7 @@ def review_start(*, article: Article, user: AbstractBaseUser) -> Article:
             reason=_("review round %(round)s started by %(user)s")
             % {"round": article.review_round, "user": user},
         )
+        round_freeze(article=article)
     return article
 
 
@@ -132,6 +134,7 @@ def article_reopen(*, article: Article, user: AbstractBaseUser, reason: str) -> 
             reason=_("reopened by %(user)s: %(reason)s")
             % {"user": user, "reason": reason},
         )
+        round_freeze(article=article)
     return article
 
 
