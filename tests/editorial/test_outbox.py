@@ -6,7 +6,6 @@ outbox sweep are then called as Celery would call them.
 """
 
 import datetime
-import smtplib
 
 import pytest
 
@@ -17,6 +16,8 @@ from tests.editorial.notify_factories import DISCONNECTED_BACKEND, at
 INVITED_AT = at("2027-01-12 15:00")
 GRACE = datetime.timedelta(seconds=emails.OUTBOX_GRACE_SECONDS)
 SECOND = datetime.timedelta(seconds=1)
+DAY = datetime.timedelta(days=1)
+RETRY = datetime.timedelta(seconds=60)
 LOCMEM_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
@@ -64,47 +65,55 @@ def test_the_delivery_task_redelivered_sends_one_email(waiting, mailoutbox):
 
 
 @pytest.mark.django_db
-def test_an_smtp_failure_keeps_the_email_waiting_and_the_task_retries(
-    waiting, mailoutbox, settings
+def test_a_passing_smtp_failure_keeps_the_email_waiting_until_its_retry(
+    clock, waiting, mailoutbox, settings
 ):
     settings.EMAIL_BACKEND = DISCONNECTED_BACKEND
 
-    with pytest.raises(smtplib.SMTPServerDisconnected) as failure:
-        emails.email_deliver(email_id=waiting.pk)
+    assert emails.email_deliver(email_id=waiting.pk) is False
 
     row = fresh(waiting)
     assert (row.status, row.attempts, row.sent_at) == (EmailStatus.PENDING, 1, None)
     assert row.last_error == ("SMTPServerDisconnected: Connection unexpectedly closed")
-    # The task is declared to retry (with back-off) on exactly this kind of error.
-    assert isinstance(failure.value, tasks.deliver_email.autoretry_for)
-    assert tasks.deliver_email.max_retries == emails.MAX_ATTEMPTS
+    assert row.next_attempt_at == INVITED_AT + RETRY
 
     settings.EMAIL_BACKEND = LOCMEM_BACKEND
-    assert emails.email_deliver(email_id=waiting.pk) is True
+    clock(INVITED_AT + RETRY - SECOND)
+    assert emails.outbox_flush() == 0
+    clock(INVITED_AT + RETRY)
+    assert emails.outbox_flush() == 1
     assert len(mailoutbox) == 1
     assert (fresh(waiting).status, fresh(waiting).attempts) == (EmailStatus.SENT, 2)
 
 
 @pytest.mark.django_db
-def test_after_the_last_attempt_the_email_is_marked_failed(
-    waiting, mailoutbox, settings
+def test_retries_wait_longer_each_time_and_stop_at_the_limit(
+    clock, waiting, mailoutbox, settings
 ):
     settings.EMAIL_BACKEND = DISCONNECTED_BACKEND
-    for attempt in range(1, emails.MAX_ATTEMPTS + 1):
-        with pytest.raises(smtplib.SMTPServerDisconnected):
-            emails.email_deliver(email_id=waiting.pk)
-        expected = (
-            EmailStatus.FAILED
-            if attempt == emails.MAX_ATTEMPTS
-            else EmailStatus.PENDING
-        )
-        assert fresh(waiting).status == expected
-
-    settings.EMAIL_BACKEND = LOCMEM_BACKEND
+    settings.MEDREVIEW_EMAIL_MAX_ATTEMPTS = 4
+    moment = INVITED_AT
     assert emails.email_deliver(email_id=waiting.pk) is False
-    assert emails.outbox_flush() == 0
-    assert mailoutbox == []
-    assert fresh(waiting).attempts == emails.MAX_ATTEMPTS
+    delays = []
+    for _attempt in range(3):
+        delays.append(fresh(waiting).next_attempt_at - moment)
+        moment = fresh(waiting).next_attempt_at
+        clock(moment)
+        assert emails.outbox_flush() == 0
+
+    assert delays == [RETRY, 2 * RETRY, 4 * RETRY]
+    row = fresh(waiting)
+    assert (row.status, row.attempts) == (EmailStatus.FAILED, 4)
+    settings.EMAIL_BACKEND = LOCMEM_BACKEND
+    clock(moment + DAY)
+    assert emails.email_deliver(email_id=waiting.pk) is False
+    # What goes out is the editors' notice that Ana's address does not work.
+    assert emails.outbox_flush() == 1
+    [notice] = mailoutbox
+    assert notice.to == ["editor@example.org"]
+    assert notice.subject == (
+        "Emails to Ana Ruiz bounce: check the address on their board profile"
+    )
 
 
 @pytest.mark.django_db
