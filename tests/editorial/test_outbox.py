@@ -198,3 +198,63 @@ def test_an_smtp_failure_after_commit_does_not_fail_the_editors_action(
         ["sato@example.org"],
         ["ruiz@example.org"],
     ]
+
+
+@pytest.mark.django_db
+def test_an_editor_sees_why_an_email_failed_and_sends_it_again_once_fixed(
+    clock,
+    workflow,
+    article,
+    reviewer_one,
+    editor,
+    client,
+    smtp_sink,
+    django_capture_on_commit_callbacks,
+):
+    smtp_sink.refuse("ruiz@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.invite(article, reviewer_one)
+    invitation = OutboundEmail.objects.get(kind="invitation")
+    assert (invitation.status, invitation.attempts) == (EmailStatus.FAILED, 1)
+    client.force_login(editor)
+
+    listing = client.get("/admin/editorial/outboundemail/?status__exact=failed")
+
+    assert listing.status_code == 200
+    text = listing.content.decode()
+    assert "Review invitation: " in text
+    assert "550 5.1.1 &lt;ruiz@example.org&gt;: Recipient address rejected" in text
+
+    # The editor corrects Ana's address on her profile, then sends the email again.
+    reviewer_one.user.email = "ana.ruiz@example.org"
+    reviewer_one.user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/editorial/outboundemail/",
+            {"action": "retry_selected", "_selected_action": [invitation.pk]},
+        )
+
+    assert response.status_code == 302
+    notice = OutboundEmail.objects.get(kind="address_failed")
+    assert smtp_sink.counts() == {
+        ("editor@example.org", notice.dedupe_key): 1,
+        ("ana.ruiz@example.org", invitation.dedupe_key): 1,
+    }
+    assert fresh(invitation).status == EmailStatus.SENT
+
+
+@pytest.mark.django_db
+def test_a_reviewer_cannot_send_outbox_emails_again(
+    waiting, reviewer_one, client, mailoutbox
+):
+    OutboundEmail.objects.filter(pk=waiting.pk).update(status=EmailStatus.FAILED)
+    client.force_login(reviewer_one.user)
+
+    response = client.post(
+        "/admin/editorial/outboundemail/",
+        {"action": "retry_selected", "_selected_action": [waiting.pk]},
+    )
+
+    assert response.status_code in (302, 403)
+    assert fresh(waiting).status == EmailStatus.FAILED
+    assert mailoutbox == []

@@ -530,6 +530,12 @@ def test_the_admin_shows_an_assignments_planned_and_sent_reminders(
     assert len(rows) == 3
     assert rows[0].startswith("Invitation reminder")
     assert "Sent" in rows[0]
+    # The email it went out in: sent, at the first attempt.
+    email_cells = (
+        html(response.content).find("div", id="reminders-group").find_all("tr")[1]
+    )
+    assert email_cells.find("td", class_="field-email_state").text.strip() == "Sent"
+    assert email_cells.find("td", class_="field-email_attempts").text.strip() == "1"
     assert rows[1].startswith("Second invitation reminder")
     assert "Pending" in rows[1]
     assert rows[2].startswith("Invitation expiry")
