@@ -5,11 +5,15 @@ Reminder emails go out inside the sweep's transaction; the editors' copies go th
 the outbox after the commit, which ``django_capture_on_commit_callbacks`` plays.
 """
 
+import contextlib
 import datetime
 import io
 import threading
+import time
 
+import psycopg
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -734,3 +738,121 @@ def test_the_sweeps_queries_do_not_grow_with_the_rows_it_reads(
 
     # A batch costs the same few queries however many rows it holds.
     assert sweep_paused(25) == sweep_paused(5)
+
+
+# --- Reviewers are never blocked by the sweep (PostgreSQL) --------------------------
+
+
+def finishes_within(seconds: float, action, *, on_timeout):
+    """Run the action in its own thread and connection; what it returned and how
+    long it took. Past ``seconds`` it is blocked: ``on_timeout`` unblocks it and the
+    test fails."""
+    outcome = {}
+
+    def work():
+        started = time.monotonic()
+        try:
+            outcome["value"] = action()
+        except Exception as error:  # handed to the test, which asserts on it
+            outcome["value"] = error
+        finally:
+            outcome["seconds"] = time.monotonic() - started
+            connection.close()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=seconds)
+    if thread.is_alive():
+        on_timeout()
+        thread.join(timeout=THREAD_TIMEOUT_SECONDS)
+        raise AssertionError(f"still waiting after {seconds} s: blocked")
+    assert not isinstance(outcome["value"], Exception), outcome["value"]
+    return outcome["value"]
+
+
+@contextlib.contextmanager
+def article_held(article):
+    """Another transaction holds the article's row, as a reviewer's answer does
+    while it is being saved."""
+    database = settings.DATABASES["default"]
+    with psycopg.connect(
+        dbname=database["NAME"],
+        user=database["USER"],
+        password=database["PASSWORD"] or None,
+        host=database["HOST"] or None,
+        port=database["PORT"] or None,
+    ) as holder:
+        holder.execute(
+            f"SELECT id FROM {Article._meta.db_table} WHERE id = %s FOR UPDATE",  # noqa: S608
+            [article.pk],
+        )
+        yield holder
+        holder.rollback()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_expiry_skips_an_invitation_being_answered_instead_of_waiting(
+    clock, invited, article
+):
+    clock(invited.respond_by + HOUR)
+
+    with article_held(article) as holder:
+        report = finishes_within(5, sweeps.reminders_sweep, on_timeout=holder.rollback)
+
+    assert [line.rsplit(": ", 1)[1] for line in report.deferred] == [
+        "the invitation is being answered"
+    ]
+    assert reminder(invited, "invitation_expiry").status == ReminderStatus.PENDING
+    assert ReviewAssignment.objects.get(pk=invited.pk).state == AssignmentState.INVITED
+    # Nobody answered after all: the next sweep expires it.
+    clock(invited.respond_by + 2 * HOUR)
+    assert len(sweeps.reminders_sweep().sent) == 1
+    assert ReviewAssignment.objects.get(pk=invited.pk).state == AssignmentState.EXPIRED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_slow_sweep_never_holds_an_acceptance_or_a_decision(
+    clock, workflow, article, reviewer_one, reviewer_two, smtp_sink
+):
+    """The SMTP server holds the sweep's first reminder email; meanwhile Ana accepts
+    the invitation and Kenji approves the review that the sweep is reminding them
+    of. Both answer at once, and each reminder goes out once."""
+    [kenji] = workflow.send_to_review(article, reviewer_two)
+    sweep_at = reminder(kenji, "review_early").planned_at + HOUR
+    clock(sweep_at - 3 * DAY - HOUR)
+    other = another_article(article.author, "Does screening help smokers?")
+    [ana] = workflow.invite(other, reviewer_one)
+    clock(sweep_at)
+    smtp_sink.hold_message(smtp_sink.handler.data_commands + 1)
+
+    def sweep_in_its_own_connection():
+        sweeps.reminders_sweep()
+        connection.close()
+
+    sweep = threading.Thread(target=sweep_in_its_own_connection)
+    sweep.start()
+    smtp_sink.wait_until_holding()
+
+    try:
+        finishes_within(
+            3,
+            lambda: workflow.accept(ana),
+            on_timeout=smtp_sink.handler.release.set,
+        )
+        finishes_within(
+            3, lambda: workflow.approve(kenji), on_timeout=smtp_sink.handler.release.set
+        )
+    finally:
+        smtp_sink.handler.release.set()
+        sweep.join(timeout=THREAD_TIMEOUT_SECONDS)
+
+    assert ReviewAssignment.objects.get(pk=ana.pk).state == AssignmentState.ACCEPTED
+    assert ReviewAssignment.objects.get(pk=kenji.pk).state == AssignmentState.COMPLETED
+    events = reminder_events()
+    counts = smtp_sink.counts()
+    assert {address: counts[(address, event)] for address, event in events.items()} == {
+        ANA: 1,
+        "sato@example.org": 1,
+    }
