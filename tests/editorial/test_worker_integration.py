@@ -347,6 +347,78 @@ def test_a_whole_worker_killed_mid_sweep_repeats_only_the_email_in_flight(
     assert smtp_sink.counts() == expected_counts(addresses)
 
 
+def sweep_on_a_worker(workers, smtp_sink, article, workflow, **environment):
+    """A worker sends the board's invitations, then runs the reminder sweep."""
+    addresses = due_board(workflow, article)
+    worker = workers.start(**smtp_sink.environment(), **environment)
+    wait_until(
+        lambda: smtp_sink.accepted() == BOARD_SIZE,
+        describe=lambda: f"the invitations to be sent:\n{worker.log()}",
+    )
+    return addresses, worker
+
+
+def reminder_copies(smtp_sink, addresses: list[str]) -> dict[str, int]:
+    """Address → copies of its reminder email the SMTP server accepted."""
+    reminders = events_by_address("reminder")
+    counts = smtp_sink.counts()
+    return {address: counts[(address, reminders[address])] for address in addresses}
+
+
+def run_sweep(worker: Worker) -> dict[str, int]:
+    due = timezone.now() + datetime.timedelta(days=3, hours=1)
+    sweep = send_due_reminders.delay(now=due.isoformat())
+    return sweep_counts(worker.wait_for_result(SWEEP, sweep.id))
+
+
+def test_a_451_once_on_a_worker_retries_that_reminder_email_alone(
+    workers, smtp_sink, article, workflow
+):
+    addresses, worker = sweep_on_a_worker(
+        workers, smtp_sink, article, workflow, MEDREVIEW_EMAIL_RETRY_SECONDS="1"
+    )
+    smtp_sink.answer_451_once_at(BOARD_SIZE + HELD_REMINDER)
+
+    assert run_sweep(worker)["sent"] == BOARD_SIZE
+    waiting = OutboundEmail.objects.get(
+        kind="reminder", to_address=addresses[HELD_REMINDER - 1]
+    )
+    assert (waiting.status, waiting.attempts) == (EmailStatus.PENDING, 1)
+    assert waiting.last_error.startswith("451 4.3.0")
+    # The outbox sweep (beat, every minute) tries it again after its back-off.
+    wait_until(
+        lambda: timezone.now() >= waiting.next_attempt_at, describe="the back-off"
+    )
+    flush = flush_outbox.delay()
+    assert worker.wait_for_result(FLUSH, flush.id) == "1"
+
+    assert reminder_copies(smtp_sink, addresses) == {
+        address: 1 for address in addresses
+    }
+
+
+def test_a_refused_address_on_a_worker_blocks_no_one_and_editors_hear_once(
+    workers, smtp_sink, article, workflow, editor
+):
+    addresses, worker = sweep_on_a_worker(workers, smtp_sink, article, workflow)
+    bad = addresses[HELD_REMINDER - 1]
+    smtp_sink.refuse(bad)
+
+    assert run_sweep(worker)["sent"] == BOARD_SIZE
+    assert run_sweep(worker)["sent"] == 0
+
+    assert reminder_copies(smtp_sink, addresses) == {
+        address: 0 if address == bad else 1 for address in addresses
+    }
+    failed = OutboundEmail.objects.get(kind="reminder", to_address=bad)
+    assert (failed.status, failed.attempts) == (EmailStatus.FAILED, 1)
+    assert "550 5.1.1" in failed.last_error
+    # The editors' notice was handed to the worker after its commit: once.
+    [notice] = OutboundEmail.objects.filter(kind="address_failed")
+    wait_until_sent(notice, workers)
+    assert smtp_sink.counts()[(editor.email, notice.dedupe_key)] == 1
+
+
 @pytest.fixture
 def own_redis(tmp_path) -> Iterator[LocalRedis]:
     redis_server = LocalRedis(directory=tmp_path).start()
