@@ -10,6 +10,7 @@ import datetime
 import pytest
 
 from editorial import emails, notifications, tasks
+from editorial.email_backends import ConsoleSummaryBackend
 from editorial.models import EmailStatus, OutboundEmail, ReviewAssignment
 from tests.editorial.notify_factories import DISCONNECTED_BACKEND, at
 
@@ -258,3 +259,36 @@ def test_a_reviewer_cannot_send_outbox_emails_again(
     assert response.status_code in (302, 403)
     assert fresh(waiting).status == EmailStatus.FAILED
     assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_on_a_laptop_each_email_is_one_line_with_its_link_and_kept_whole_in_a_file(
+    clock,
+    workflow,
+    article,
+    reviewer_one,
+    settings,
+    tmp_path,
+    capsys,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    """What ``./scripts/run 127.0.0.1:8080`` sets: the summary backend, and links
+    that follow the address served."""
+    monkeypatch.setattr(ConsoleSummaryBackend, "folder_shown", False)
+    settings.EMAIL_BACKEND = "editorial.email_backends.ConsoleSummaryBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    settings.MEDREVIEW_BASE_URL = "http://127.0.0.1:8080"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.invite(article, reviewer_one)
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"Emails are written in full to {tmp_path}/"
+    [summary] = lines[1:]
+    assert summary.startswith(
+        f"Email to ruiz@example.org: Review invitation: {article.title} — "
+        "http://127.0.0.1:8080/review/respond/"
+    )
+    [written] = tmp_path.iterdir()
+    assert "Content-Type: text/html" in written.read_text()
