@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -79,7 +79,7 @@ def dedupe_key(event: str, user_id: int) -> str:
     return f"{event}:{user_id}"
 
 
-def email_create(
+def email_render(
     *,
     kind: str,
     key: str,
@@ -88,11 +88,8 @@ def email_create(
     template: str,
     context: dict,
     send_after_commit: bool = True,
-) -> OutboundEmail | None:
-    """Write one email to the outbox and, by default, queue its delivery after commit.
-
-    Returns None when an email for this event and recipient already exists.
-    """
+) -> OutboundEmail:
+    """One email for one recipient, rendered in their time zone; not saved."""
     context = {
         **context,
         "recipient": recipient.user,
@@ -105,18 +102,33 @@ def email_create(
     now = timezone.now()
     # An email no task is told about may go at once; another waits for its task.
     grace = datetime.timedelta(seconds=OUTBOX_GRACE_SECONDS if send_after_commit else 0)
-    email, created = OutboundEmail.objects.get_or_create(
+    return OutboundEmail(
         dedupe_key=dedupe_key(key, recipient.user.pk),
-        defaults={
-            "created_at": now,
-            "next_attempt_at": now + grace,
-            "kind": kind,
-            "recipient": recipient.user,
-            "to_address": recipient.address,
-            "subject": fitted_subject(subject),
-            "body_text": body_text,
-            "body_html": body_html,
-        },
+        created_at=now,
+        next_attempt_at=now + grace,
+        kind=kind,
+        recipient=recipient.user,
+        to_address=recipient.address,
+        subject=fitted_subject(subject),
+        body_text=body_text,
+        body_html=body_html,
+    )
+
+
+def email_create(*, send_after_commit: bool = True, **message) -> OutboundEmail | None:
+    """Write one email to the outbox and, by default, queue its delivery after commit.
+
+    Takes ``email_render``'s arguments. Returns None when an email for this event
+    and recipient already exists.
+    """
+    rendered = email_render(send_after_commit=send_after_commit, **message)
+    fields = {
+        field.attname: getattr(rendered, field.attname)
+        for field in OutboundEmail._meta.concrete_fields
+        if not field.primary_key and field.name != "dedupe_key"
+    }
+    email, created = OutboundEmail.objects.get_or_create(
+        dedupe_key=rendered.dedupe_key, defaults=fields
     )
     if not created:
         return None
@@ -216,23 +228,33 @@ def _claimable(now: datetime.datetime) -> Q:
     )
 
 
-def _claim(rows, now: datetime.datetime) -> OutboundEmail | None:
-    """Take one row for sending and commit, so no other sender takes it."""
+def _claim(email: OutboundEmail, *, task: bool = False) -> bool:
+    """Take the row for sending and commit at once, so no other sender takes it:
+    one statement that skips the row while another transaction holds it. False
+    when it is sent, failed, not yet due or another sender's. The task queued
+    after commit takes a new email before the outbox sweep's grace period ends."""
+    now = timezone.now()
+    claimable = _claimable(now)
+    if task:
+        claimable |= Q(status=EmailStatus.PENDING, attempts=0)
+    free = (
+        OutboundEmail.objects.filter(claimable, pk=email.pk)
+        .select_for_update(skip_locked=True)
+        .values("pk")
+    )
+    claimed_until = now + datetime.timedelta(
+        seconds=settings.MEDREVIEW_EMAIL_CLAIM_SECONDS
+    )
     with transaction.atomic():
-        email = (
-            rows.select_for_update(skip_locked=True)
-            .order_by("next_attempt_at", "pk")
-            .first()
+        claimed = OutboundEmail.objects.filter(pk__in=Subquery(free)).update(
+            status=EmailStatus.SENDING,
+            claimed_until=claimed_until,
+            attempts=F("attempts") + 1,
         )
-        if email is None:
-            return None
-        email.status = EmailStatus.SENDING
-        email.claimed_until = now + datetime.timedelta(
-            seconds=settings.MEDREVIEW_EMAIL_CLAIM_SECONDS
-        )
+    if claimed:
+        email.status, email.claimed_until = EmailStatus.SENDING, claimed_until
         email.attempts += 1
-        email.save(update_fields=["status", "claimed_until", "attempts"])
-    return email
+    return bool(claimed)
 
 
 def permanent_failure(error: Exception) -> bool:
@@ -327,16 +349,8 @@ def email_deliver(*, email_id: int) -> bool:
     """Send one email unless it is sent, failed, or being sent by another sender.
     Returns whether this call sent it. SMTP refusals are recorded on the row,
     never raised: retries follow the row's back-off, not the caller's."""
-    now = timezone.now()
-    rows = OutboundEmail.objects.filter(
-        Q(pk=email_id)
-        & (
-            Q(status=EmailStatus.PENDING)
-            | Q(status=EmailStatus.SENDING, claimed_until__lt=now)
-        )
-    )
-    email = _claim(rows, now)
-    if email is None:
+    email = OutboundEmail.objects.filter(pk=email_id).first()
+    if email is None or not _claim(email, task=True):
         return False
     return _deliver_claimed(email) == EmailStatus.SENT
 
@@ -349,21 +363,30 @@ def _deliver_claimed(email: OutboundEmail) -> str:
     return _record_outcome(email, None)
 
 
-def outbox_flush(*, kinds: set[str] | None = None, limit: int = 1000) -> int:
-    """Send the due emails one at a time: those no task sent (the broker was down,
-    a worker died) and those whose retry is due. Rows another sender holds are
-    skipped. Returns how many were sent."""
+def emails_send(emails: list[OutboundEmail]) -> int:
+    """Send these emails one at a time, each claimed, sent and marked on its own.
+    Returns how many this call sent."""
     sent = 0
-    for _position in range(limit):
-        now = timezone.now()
-        rows = OutboundEmail.objects.filter(_claimable(now))
-        if kinds is not None:
-            rows = rows.filter(kind__in=kinds)
-        email = _claim(rows, now)
-        if email is None:
-            break
-        if _deliver_claimed(email) == EmailStatus.SENT:
+    for email in emails:
+        if _claim(email) and _deliver_claimed(email) == EmailStatus.SENT:
             sent += 1
+    return sent
+
+
+def outbox_flush(*, kinds: set[str] | None = None, limit: int = 1000) -> int:
+    """Send the due emails: those no task sent (the broker was down, a worker
+    died) and those whose retry is due. Rows another sender holds are skipped.
+    Returns how many were sent."""
+    sent = 0
+    while limit > 0:
+        due = OutboundEmail.objects.filter(_claimable(timezone.now()))
+        if kinds is not None:
+            due = due.filter(kind__in=kinds)
+        candidates = list(due.order_by("next_attempt_at", "pk")[: min(limit, 100)])
+        if not candidates:
+            break
+        limit -= len(candidates)
+        sent += emails_send(candidates)
     return sent
 
 
@@ -372,7 +395,7 @@ def email_retry(*, email: OutboundEmail) -> bool:
     now (an editor may have corrected it). False when it had not failed."""
     with transaction.atomic():
         email = (
-            OutboundEmail.objects.select_for_update()
+            OutboundEmail.objects.select_for_update(of=("self",))
             .select_related("recipient")
             .filter(pk=email.pk, status=EmailStatus.FAILED)
             .first()

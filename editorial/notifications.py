@@ -208,14 +208,13 @@ def reminder_digest_event(member, now: datetime.datetime) -> str:
 
 
 def reminder_digest(*, member, reminders: list[Reminder], now: datetime.datetime):
-    """One email for all of a reviewer's reminders due today, written to the outbox
-    in the sweep's transaction and sent by the sweep after it commits. None when the
-    reviewer's email for today already exists (written by another sweep): these
-    reminders were not included."""
+    """One email for all of a reviewer's reminders due today, rendered but not
+    saved: the sweep writes a batch's digests in one insert and sends them after
+    its commit. None when the reviewer has no address."""
     recipient = emails.recipient_for(member.user)
     if recipient is None:
         return None
-    return emails.email_create(
+    return emails.email_render(
         kind="reminder",
         key=reminder_digest_event(member, now),
         recipient=recipient,

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,8 +132,9 @@ def _due_batch(now, after: tuple | None, batch_size: int, dry_run: bool):
 
 def _sweep_batch(
     batch: list[Reminder], now, report: SweepReport, dry_run: bool
-) -> list[Reminder]:
-    """Decide every reminder of the batch; returns the expiries to carry out."""
+) -> tuple[list[Reminder], list[OutboundEmail]]:
+    """Decide every reminder of the batch; returns the expiries to carry out and
+    the emails to send once the batch is committed."""
     late_limit = datetime.timedelta(hours=settings.MEDREVIEW_REMINDER_LATE_LIMIT_HOURS)
     changed: list[Reminder] = []
     by_reviewer: dict[int, list[Reminder]] = defaultdict(list)
@@ -167,9 +168,21 @@ def _sweep_batch(
         by_reviewer[reminder.assignment.reviewer_id].append(reminder)
 
     expiring = {reminder.assignment_id for reminder in expiries}
-    members = [reminders[0].assignment.reviewer for reminders in by_reviewer.values()]
+    digests = _digests(by_reviewer.values(), expiring, now, report, changed, dry_run)
+    if changed and not dry_run:
+        Reminder.objects.bulk_update(
+            changed, ["status", "note", "sent_at", "email"], batch_size=BATCH_SIZE
+        )
+    return expiries, digests
+
+
+def _digests(groups, expiring: set[int], now, report, changed, dry_run):
+    """Each reviewer's email of the day for their due reminders, written to the
+    outbox in one insert; returns the emails written."""
+    members = [reminders[0].assignment.reviewer for reminders in groups]
     taken = _digest_keys_taken(members, now)
-    for reminders in by_reviewer.values():
+    planned: list[tuple[OutboundEmail | None, list[Reminder]]] = []
+    for reminders in groups:
         # A reminder of an invitation that expires in this sweep (both were due
         # after a stop) would ask to answer a closed invitation.
         for reminder in [r for r in reminders if r.assignment_id in expiring]:
@@ -190,30 +203,53 @@ def _sweep_batch(
                 _mark(reminder, ReminderStatus.SKIPPED, unreachable, now, changed)
                 report.skipped.append(f"{_describe(reminder)}: {unreachable}")
             continue
-        # Another sweep may have written today's email and not committed yet: the
-        # digest then finds its key taken and these reminders wait for tomorrow.
+        if _digest_key(member, now) in taken:
+            _defer(reminders, report)
+            continue
         email = None
-        key_taken = _digest_key(member, now) in taken
-        if not key_taken and not dry_run:
+        if not dry_run:
             email = notifications.reminder_digest(
                 member=member, reminders=reminders, now=now
             )
-            key_taken = email is None
-        if key_taken:
-            report.deferred.extend(
-                f"{_describe(reminder)}: a reminder already went out today"
-                for reminder in reminders
-            )
+        planned.append((email, reminders))
+    written = _insert([email for email, _reminders in planned if email is not None])
+    for email, reminders in planned:
+        if email is not None and email not in written:
+            _defer(reminders, report)
             continue
         for reminder in reminders:
             _mark(reminder, ReminderStatus.SENT, "", now, changed)
             reminder.email = email
             report.sent.append(_describe(reminder))
-    if changed and not dry_run:
-        Reminder.objects.bulk_update(
-            changed, ["status", "note", "sent_at", "email"], batch_size=BATCH_SIZE
-        )
-    return expiries
+    return written
+
+
+def _defer(reminders: list[Reminder], report: SweepReport) -> None:
+    report.deferred.extend(
+        f"{_describe(reminder)}: a reminder already went out today"
+        for reminder in reminders
+    )
+
+
+def _insert(digests: list[OutboundEmail]) -> list[OutboundEmail]:
+    """Write the digests in one insert. Another sweep may have written one of
+    today's emails a moment ago (committed or not): then each is written alone and
+    a digest whose key is taken is left out, its reminders wait for tomorrow."""
+    try:
+        with transaction.atomic():
+            return OutboundEmail.objects.bulk_create(digests)
+    except IntegrityError:
+        pass
+    written = []
+    for digest in digests:
+        digest.pk = None
+        try:
+            with transaction.atomic():
+                digest.save(force_insert=True)
+        except IntegrityError:
+            continue
+        written.append(digest)
+    return written
 
 
 def _expire(reminder: Reminder, now, report: SweepReport) -> None:
@@ -250,15 +286,20 @@ def reminders_sweep(
     while True:
         with transaction.atomic():
             batch = _due_batch(now, after, batch_size, dry_run)
-            expiries = _sweep_batch(batch, now, report, dry_run) if batch else []
+            expiries, digests = (
+                _sweep_batch(batch, now, report, dry_run) if batch else ([], [])
+            )
         for reminder in expiries:
             if dry_run:
                 report.sent.append(_describe(reminder))
             else:
                 _expire(reminder, now, report)
-        if not dry_run:
-            # After the commit, each email in a short step of its own.
-            emails.outbox_flush(kinds={"reminder"})
+        # After the commit, each email in a short step of its own.
+        emails.emails_send(digests)
         if len(batch) < batch_size:
-            return report
+            break
         after = (batch[-1].planned_at, batch[-1].pk)
+    if not dry_run:
+        # Reminder emails a crashed or interrupted sweep left unsent, and retries.
+        emails.outbox_flush(kinds={"reminder"})
+    return report
