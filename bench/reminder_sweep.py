@@ -14,6 +14,7 @@ per batch of the sweep; run it on PostgreSQL.
 Run from the project's root: ``python bench/reminder_sweep.py [--large]``.
 """
 
+import contextlib
 import datetime
 import os
 import sys
@@ -152,12 +153,21 @@ def build_large(moment: datetime.datetime) -> None:
         print(f"  built article {number} of {LARGE_ARTICLES}", flush=True)
 
 
-def main_large() -> None:
+@contextlib.contextmanager
+def throwaway_database():
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     print("Creating the test database…", flush=True)
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
+
+
+def main_large() -> None:
+    with throwaway_database():
         moment = timezone.now()
         print("Building 100,000 assignments…", flush=True)
         build_large(moment)
@@ -186,17 +196,10 @@ def main_large() -> None:
             f"due reminders, {len(queries) / max(emails, 1):.1f} per email sent",
             flush=True,
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 def main() -> None:
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    print("Creating the test database…", flush=True)
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with throwaway_database():
         print(
             f"{'reviewers':>9} {'articles':>8} {'due':>6} {'emails':>6} "
             f"{'queries':>7} {'seconds':>8} {'ms/reminder':>11}"
@@ -221,9 +224,6 @@ def main() -> None:
             Reminder.objects.filter(planned_at__lte=moment).update(
                 status=ReminderStatus.CANCELLED
             )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

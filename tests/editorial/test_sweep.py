@@ -9,7 +9,6 @@ import contextlib
 import datetime
 import io
 import threading
-import time
 
 import psycopg
 import pytest
@@ -36,7 +35,11 @@ from tests.editorial.notify_factories import (
     html_part,
     mail_to,
 )
-from tests.editorial.threads import THREAD_TIMEOUT_SECONDS, run_together
+from tests.editorial.threads import (
+    THREAD_TIMEOUT_SECONDS,
+    finishes_within,
+    run_together,
+)
 
 INVITED_AT = at("2027-01-12 15:00")  # 10:00 in New York (EST)
 FIRST_REMINDER = INVITED_AT + datetime.timedelta(days=3)  # Friday 15 January
@@ -741,33 +744,6 @@ def test_the_sweeps_queries_do_not_grow_with_the_rows_it_reads(
 
 
 # --- Reviewers are never blocked by the sweep (PostgreSQL) --------------------------
-
-
-def finishes_within(seconds: float, action, *, on_timeout):
-    """Run the action in its own thread and connection; what it returned and how
-    long it took. Past ``seconds`` it is blocked: ``on_timeout`` unblocks it and the
-    test fails."""
-    outcome = {}
-
-    def work():
-        started = time.monotonic()
-        try:
-            outcome["value"] = action()
-        except Exception as error:  # handed to the test, which asserts on it
-            outcome["value"] = error
-        finally:
-            outcome["seconds"] = time.monotonic() - started
-            connection.close()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join(timeout=seconds)
-    if thread.is_alive():
-        on_timeout()
-        thread.join(timeout=THREAD_TIMEOUT_SECONDS)
-        raise AssertionError(f"still waiting after {seconds} s: blocked")
-    assert not isinstance(outcome["value"], Exception), outcome["value"]
-    return outcome["value"]
 
 
 @contextlib.contextmanager

@@ -11,7 +11,6 @@ import ast
 import datetime
 import os
 import re
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,7 +18,6 @@ from collections.abc import Iterator
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 from kombu import Exchange, Queue
@@ -38,6 +36,7 @@ from editorial.models import (
 )
 from editorial.tasks import deliver_email, flush_outbox, send_due_reminders
 from tests.editorial.conftest import change_form_data, change_url, make_reviewer
+from tests.editorial.threads import finishes_within
 from tests.editorial.worker import (
     LocalRedis,
     Worker,
@@ -436,27 +435,15 @@ def add_reviewer(client, article, reviewer, *, on_timeout=None) -> tuple[int, fl
     index = int(data["review_assignments-INITIAL_FORMS"][0])
     data["review_assignments-TOTAL_FORMS"] = [str(index + 1)]
     data[f"review_assignments-{index}-reviewer"] = [str(reviewer.pk)]
-    outcome = {}
 
     def post():
         started = time.monotonic()
-        try:
-            outcome["status"] = client.post(change_url(article), data).status_code
-        finally:
-            outcome["seconds"] = time.monotonic() - started
-            connection.close()
+        status = client.post(change_url(article), data).status_code
+        return status, time.monotonic() - started
 
-    thread = threading.Thread(target=post)
-    thread.start()
-    thread.join(timeout=BROKER_DOWN_REQUEST_LIMIT_SECONDS)
-    if thread.is_alive():
-        if on_timeout:
-            on_timeout()
-        thread.join()
-        raise AssertionError(
-            f"the request hung on the broker for {BROKER_DOWN_REQUEST_LIMIT_SECONDS} s"
-        )
-    return outcome["status"], outcome["seconds"]
+    return finishes_within(
+        BROKER_DOWN_REQUEST_LIMIT_SECONDS, post, on_timeout=on_timeout or (lambda: None)
+    )
 
 
 def invitations_go_out_once_the_broker_is_back(workers, smtp_sink, members) -> None:
