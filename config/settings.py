@@ -207,6 +207,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="Medreview <editors@medreview.invalid>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A hung SMTP server must not hold a sender for ever: the message is retried later.
+EMAIL_TIMEOUT = env.float("DJANGO_EMAIL_TIMEOUT", default=30.0)
 
 # Celery: a real broker from CELERY_BROKER_URL; without one (debug or embedded services
 # only, checked above), tasks run in-process so a newcomer's laptop needs no server (see
@@ -225,13 +227,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Publishing must not hang a web request when the broker is down: the outbox row is
-# already written and the outbox sweep sends it once the broker is back.
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", 3.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "socket_connect_timeout": 3,
 }
+# Publishing after commit must not hang a web request when the broker is down or
+# frozen: the outbox row is already written and the outbox sweep sends it once the
+# broker is back. These bound one publish (connect, then each read or write); the web
+# process never retries it.
+MEDREVIEW_PUBLISH_TIMEOUT_SECONDS = env.float(
+    "MEDREVIEW_PUBLISH_TIMEOUT_SECONDS", default=0.5
+)
 CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {
         "task": "editorial.tasks.send_due_reminders",
@@ -309,12 +316,23 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", "INFO")},
+    # In-process tasks (no broker) would log a line per email beside its summary.
+    "loggers": {
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}
+    },
 }
 
 # Product settings.
 MEDREVIEW_EDITORS_EMAIL = env.str(
     "MEDREVIEW_EDITORS_EMAIL", default="editors@medreview.invalid"
 )
+
+# Outbox delivery: a message that failed for a passing reason (4xx, timeout, no
+# connection) is tried again after 1, 2, 4… times this, up to the attempts limit; a
+# message claimed by a sender that died is sent again once its claim lapses.
+MEDREVIEW_EMAIL_RETRY_SECONDS = env.int("MEDREVIEW_EMAIL_RETRY_SECONDS", default=60)
+MEDREVIEW_EMAIL_MAX_ATTEMPTS = env.int("MEDREVIEW_EMAIL_MAX_ATTEMPTS", default=8)
+MEDREVIEW_EMAIL_CLAIM_SECONDS = env.int("MEDREVIEW_EMAIL_CLAIM_SECONDS", default=300)
 
 # The public address of the site, for links in emails.
 MEDREVIEW_BASE_URL = env.str("MEDREVIEW_BASE_URL", default="http://127.0.0.1:8000")

@@ -450,6 +450,15 @@ class Reminder(models.Model):
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    email = models.ForeignKey(
+        "OutboundEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("email"),
+        help_text=_("The reminder email this reminder went out in."),
+    )
 
     class Meta:
         ordering = ["planned_at"]
@@ -469,6 +478,7 @@ class Reminder(models.Model):
 
 class EmailStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 
@@ -477,9 +487,10 @@ class OutboundEmail(models.Model):
     """An email written in the same transaction as the change it reports.
 
     The row is the promise that the email goes out: a Celery task sends it after the
-    commit, and if the broker was down the outbox sweep sends it later. Sending locks
-    the row and marks it sent in the same transaction, so a task delivered twice sends
-    once. ``dedupe_key`` refuses a second email for the same event.
+    commit, and if the broker was down the outbox sweep sends it later. A sender
+    claims the row (pending → sending) in a short transaction, sends, then marks it
+    sent, so a crash repeats at most that one message. ``dedupe_key`` refuses a second
+    email for the same event.
     """
 
     dedupe_key = models.CharField(_("event key"), max_length=200, unique=True)
@@ -505,13 +516,30 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(
+        _("next attempt at"),
+        null=True,
+        blank=True,
+        help_text=_("A waiting email is not sent before this moment (back-off)."),
+    )
+    claimed_until = models.DateTimeField(
+        _("claimed until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "An email being sent whose sender died is sent again after this moment."
+        ),
+    )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("outbound email")
         verbose_name_plural = _("outbound emails")
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_address}"

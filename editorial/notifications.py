@@ -201,19 +201,22 @@ def review_overdue(reminder: Reminder) -> None:
     )
 
 
-def reminder_digest(
-    *, member, reminders: list[Reminder], now: datetime.datetime
-) -> bool:
-    """One email for all of a reviewer's reminders due today, sent at once inside the
-    sweep's transaction. False when the reviewer's email for today already exists
-    (written by another sweep): these reminders were not sent."""
+def reminder_digest_event(member, now: datetime.datetime) -> str:
+    """The event of a reviewer's reminder email for their local day: one a day."""
+    local_day = now.astimezone(member.zone).date()
+    return f"reminder:{member.pk}:{local_day.isoformat()}"
+
+
+def reminder_digest(*, member, reminders: list[Reminder], now: datetime.datetime):
+    """One email for all of a reviewer's reminders due today, rendered but not
+    saved: the sweep writes a batch's digests in one insert and sends them after
+    its commit. None when the reviewer has no address."""
     recipient = emails.recipient_for(member.user)
     if recipient is None:
-        return True
-    local_day = now.astimezone(member.zone).date()
-    email = emails.email_create(
+        return None
+    return emails.email_render(
         kind="reminder",
-        key=f"reminder:{member.pk}:{local_day.isoformat()}",
+        key=reminder_digest_event(member, now),
         recipient=recipient,
         subject=_("Reminder: %(count)s review task(s) waiting")
         % {"count": len(reminders)},
@@ -234,10 +237,6 @@ def reminder_digest(
         },
         send_after_commit=False,
     )
-    if email is None:
-        return False
-    emails.send_now(email)
-    return True
 
 
 def reminders_paused(member, *, paused: bool) -> None:

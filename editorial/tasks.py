@@ -1,28 +1,21 @@
 """Celery tasks. Each takes ids or plain values, reads fresh rows and calls one
 service; none holds state between runs. Tasks are acknowledged late, so a worker that
 dies mid-task leaves the message to be delivered again, and every task is safe to run
-twice."""
+twice: a run repeats at most the one email that was in flight.
+
+No task retries itself on an SMTP failure: the failure is recorded on that email's
+outbox row, which the outbox sweep tries again with back-off; retrying a whole task
+would repeat the work already done."""
 
 import datetime
-import smtplib
 
 from celery import shared_task
 from django.utils.dateparse import parse_date, parse_datetime
 
 from editorial import emails, services, sweeps
 
-RETRY_ON = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
-RETRY_OPTIONS = {
-    "autoretry_for": RETRY_ON,
-    "retry_backoff": 30,
-    "retry_backoff_max": 30 * 60,
-    "retry_jitter": True,
-    "max_retries": emails.MAX_ATTEMPTS,
-    "acks_late": True,
-}
 
-
-@shared_task(**RETRY_OPTIONS)
+@shared_task(acks_late=True)
 def deliver_email(email_id: int) -> bool:
     """Send one outbox email (once, however often the task runs)."""
     return emails.email_deliver(email_id=email_id)
@@ -34,7 +27,7 @@ def flush_outbox() -> int:
     return emails.outbox_flush()
 
 
-@shared_task(**RETRY_OPTIONS)
+@shared_task(acks_late=True)
 def send_due_reminders(now: str | None = None) -> dict[str, int]:
     """The reminder sweep. ``now`` (ISO 8601) is for running a sweep as of a given
     moment; workers normally use their clock."""

@@ -16,9 +16,34 @@ class ReminderInline(admin.TabularInline):
     model = Reminder
     extra = 0
     can_delete = False
-    fields = ("step", "deadline", "planned_at", "status", "sent_at", "note")
+    fields = (
+        "step",
+        "deadline",
+        "planned_at",
+        "status",
+        "sent_at",
+        "note",
+        "email_state",
+        "email_attempts",
+        "email_error",
+    )
     readonly_fields = fields
     ordering = ("planned_at",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("email")
+
+    @admin.display(description=_("email"))
+    def email_state(self, obj):
+        return obj.email.get_status_display() if obj.email else "—"
+
+    @admin.display(description=_("attempts"))
+    def email_attempts(self, obj):
+        return obj.email.attempts if obj.email else "—"
+
+    @admin.display(description=_("last error"))
+    def email_error(self, obj):
+        return obj.email.last_error if obj.email and obj.email.last_error else "—"
 
     def has_add_permission(self, request, obj=None):
         return False

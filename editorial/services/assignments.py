@@ -241,12 +241,21 @@ def assignment_set_due_dates(
     return assignment
 
 
-def assignment_expire(*, assignment: ReviewAssignment) -> ReviewAssignment | None:
-    """No answer by the respond-by date: the invitation expires, editors are told."""
+def assignment_expire(
+    *, assignment: ReviewAssignment, skip_locked: bool = False
+) -> ReviewAssignment | None:
+    """No answer by the respond-by date: the invitation expires, editors are told.
+
+    With ``skip_locked`` (the reminder sweep) an invitation whose article or
+    assignment another action holds, a reviewer answering it for instance, is left
+    alone (None) instead of waited for: the answer decides, or the next sweep.
+    """
     with transaction.atomic():
-        article = locked_article(assignment.article)
-        assignment = locked_assignment(assignment)
-        if assignment.state != AssignmentState.INVITED:
+        article = locked_article(assignment.article, skip_locked=skip_locked)
+        if article is None:
+            return None
+        assignment = locked_assignment(assignment, skip_locked=skip_locked)
+        if assignment is None or assignment.state != AssignmentState.INVITED:
             return None
         assignment.expire()
         save_assignment(

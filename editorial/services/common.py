@@ -21,12 +21,24 @@ class WorkflowError(Exception):
         self.message = message
 
 
-def locked_article(article: Article) -> Article:
-    return Article.objects.select_for_update().get(pk=article.pk)
+def locked_article(article: Article, *, skip_locked: bool = False) -> Article | None:
+    """The article's row, locked; with ``skip_locked``, None while another
+    transaction holds it."""
+    rows = Article.objects.select_for_update(skip_locked=skip_locked)
+    if skip_locked:
+        return rows.filter(pk=article.pk).first()
+    return rows.get(pk=article.pk)
 
 
-def locked_assignment(assignment: ReviewAssignment) -> ReviewAssignment:
-    return ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
+def locked_assignment(
+    assignment: ReviewAssignment, *, skip_locked: bool = False
+) -> ReviewAssignment | None:
+    """The assignment's row, locked; with ``skip_locked``, None while another
+    transaction holds it."""
+    rows = ReviewAssignment.objects.select_for_update(skip_locked=skip_locked)
+    if skip_locked:
+        return rows.filter(pk=assignment.pk).first()
+    return rows.get(pk=assignment.pk)
 
 
 def save_with_history(instance, *, user, reason: str) -> None:

@@ -18,6 +18,7 @@ from editorial.models import Recommendation, ReviewAssignment
 from references.models import Reference
 from reviewers.models import AdvisoryBoardMember
 from tests.articles.factories import ArticleFactory, SectionFactory, UserFactory
+from tests.editorial.smtp_sink import smtp_sink  # noqa: F401 - a fixture
 from tests.references.factories import ReferenceFactory
 from tests.reviewers.factories import AdvisoryBoardMemberFactory
 

@@ -6,17 +6,19 @@ outbox sweep are then called as Celery would call them.
 """
 
 import datetime
-import smtplib
 
 import pytest
 
 from editorial import emails, notifications, tasks
+from editorial.email_backends import ConsoleSummaryBackend
 from editorial.models import EmailStatus, OutboundEmail, ReviewAssignment
 from tests.editorial.notify_factories import DISCONNECTED_BACKEND, at
 
 INVITED_AT = at("2027-01-12 15:00")
 GRACE = datetime.timedelta(seconds=emails.OUTBOX_GRACE_SECONDS)
 SECOND = datetime.timedelta(seconds=1)
+DAY = datetime.timedelta(days=1)
+RETRY = datetime.timedelta(seconds=60)
 LOCMEM_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
@@ -64,47 +66,55 @@ def test_the_delivery_task_redelivered_sends_one_email(waiting, mailoutbox):
 
 
 @pytest.mark.django_db
-def test_an_smtp_failure_keeps_the_email_waiting_and_the_task_retries(
-    waiting, mailoutbox, settings
+def test_a_passing_smtp_failure_keeps_the_email_waiting_until_its_retry(
+    clock, waiting, mailoutbox, settings
 ):
     settings.EMAIL_BACKEND = DISCONNECTED_BACKEND
 
-    with pytest.raises(smtplib.SMTPServerDisconnected) as failure:
-        emails.email_deliver(email_id=waiting.pk)
+    assert emails.email_deliver(email_id=waiting.pk) is False
 
     row = fresh(waiting)
     assert (row.status, row.attempts, row.sent_at) == (EmailStatus.PENDING, 1, None)
     assert row.last_error == ("SMTPServerDisconnected: Connection unexpectedly closed")
-    # The task is declared to retry (with back-off) on exactly this kind of error.
-    assert isinstance(failure.value, tasks.deliver_email.autoretry_for)
-    assert tasks.deliver_email.max_retries == emails.MAX_ATTEMPTS
+    assert row.next_attempt_at == INVITED_AT + RETRY
 
     settings.EMAIL_BACKEND = LOCMEM_BACKEND
-    assert emails.email_deliver(email_id=waiting.pk) is True
+    clock(INVITED_AT + RETRY - SECOND)
+    assert emails.outbox_flush() == 0
+    clock(INVITED_AT + RETRY)
+    assert emails.outbox_flush() == 1
     assert len(mailoutbox) == 1
     assert (fresh(waiting).status, fresh(waiting).attempts) == (EmailStatus.SENT, 2)
 
 
 @pytest.mark.django_db
-def test_after_the_last_attempt_the_email_is_marked_failed(
-    waiting, mailoutbox, settings
+def test_retries_wait_longer_each_time_and_stop_at_the_limit(
+    clock, waiting, mailoutbox, settings
 ):
     settings.EMAIL_BACKEND = DISCONNECTED_BACKEND
-    for attempt in range(1, emails.MAX_ATTEMPTS + 1):
-        with pytest.raises(smtplib.SMTPServerDisconnected):
-            emails.email_deliver(email_id=waiting.pk)
-        expected = (
-            EmailStatus.FAILED
-            if attempt == emails.MAX_ATTEMPTS
-            else EmailStatus.PENDING
-        )
-        assert fresh(waiting).status == expected
-
-    settings.EMAIL_BACKEND = LOCMEM_BACKEND
+    settings.MEDREVIEW_EMAIL_MAX_ATTEMPTS = 4
+    moment = INVITED_AT
     assert emails.email_deliver(email_id=waiting.pk) is False
-    assert emails.outbox_flush() == 0
-    assert mailoutbox == []
-    assert fresh(waiting).attempts == emails.MAX_ATTEMPTS
+    delays = []
+    for _attempt in range(3):
+        delays.append(fresh(waiting).next_attempt_at - moment)
+        moment = fresh(waiting).next_attempt_at
+        clock(moment)
+        assert emails.outbox_flush() == 0
+
+    assert delays == [RETRY, 2 * RETRY, 4 * RETRY]
+    row = fresh(waiting)
+    assert (row.status, row.attempts) == (EmailStatus.FAILED, 4)
+    settings.EMAIL_BACKEND = LOCMEM_BACKEND
+    clock(moment + DAY)
+    assert emails.email_deliver(email_id=waiting.pk) is False
+    # What goes out is the editors' notice that Ana's address does not work.
+    assert emails.outbox_flush() == 1
+    [notice] = mailoutbox
+    assert notice.to == ["editor@example.org"]
+    assert notice.subject == (
+        "Emails to Ana Ruiz bounce: check the address on their board profile"
+    )
 
 
 @pytest.mark.django_db
@@ -189,3 +199,96 @@ def test_an_smtp_failure_after_commit_does_not_fail_the_editors_action(
         ["sato@example.org"],
         ["ruiz@example.org"],
     ]
+
+
+@pytest.mark.django_db
+def test_an_editor_sees_why_an_email_failed_and_sends_it_again_once_fixed(
+    clock,
+    workflow,
+    article,
+    reviewer_one,
+    editor,
+    client,
+    smtp_sink,
+    django_capture_on_commit_callbacks,
+):
+    smtp_sink.refuse("ruiz@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.invite(article, reviewer_one)
+    invitation = OutboundEmail.objects.get(kind="invitation")
+    assert (invitation.status, invitation.attempts) == (EmailStatus.FAILED, 1)
+    client.force_login(editor)
+
+    listing = client.get("/admin/editorial/outboundemail/?status__exact=failed")
+
+    assert listing.status_code == 200
+    text = listing.content.decode()
+    assert "Review invitation: " in text
+    assert "550 5.1.1 &lt;ruiz@example.org&gt;: Recipient address rejected" in text
+
+    # The editor corrects Ana's address on her profile, then sends the email again.
+    reviewer_one.user.email = "ana.ruiz@example.org"
+    reviewer_one.user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/editorial/outboundemail/",
+            {"action": "retry_selected", "_selected_action": [invitation.pk]},
+        )
+
+    assert response.status_code == 302
+    notice = OutboundEmail.objects.get(kind="address_failed")
+    assert smtp_sink.counts() == {
+        ("editor@example.org", notice.dedupe_key): 1,
+        ("ana.ruiz@example.org", invitation.dedupe_key): 1,
+    }
+    assert fresh(invitation).status == EmailStatus.SENT
+
+
+@pytest.mark.django_db
+def test_a_reviewer_cannot_send_outbox_emails_again(
+    waiting, reviewer_one, client, mailoutbox
+):
+    OutboundEmail.objects.filter(pk=waiting.pk).update(status=EmailStatus.FAILED)
+    client.force_login(reviewer_one.user)
+
+    response = client.post(
+        "/admin/editorial/outboundemail/",
+        {"action": "retry_selected", "_selected_action": [waiting.pk]},
+    )
+
+    assert response.status_code in (302, 403)
+    assert fresh(waiting).status == EmailStatus.FAILED
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_on_a_laptop_each_email_is_one_line_with_its_link_and_kept_whole_in_a_file(
+    clock,
+    workflow,
+    article,
+    reviewer_one,
+    settings,
+    tmp_path,
+    capsys,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    """What ``./scripts/run 127.0.0.1:8080`` sets: the summary backend, and links
+    that follow the address served."""
+    monkeypatch.setattr(ConsoleSummaryBackend, "folder_shown", False)
+    settings.EMAIL_BACKEND = "editorial.email_backends.ConsoleSummaryBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    settings.MEDREVIEW_BASE_URL = "http://127.0.0.1:8080"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.invite(article, reviewer_one)
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"Emails are written in full to {tmp_path}/"
+    [summary] = lines[1:]
+    assert summary.startswith(
+        f"Email to ruiz@example.org: Review invitation: {article.title} — "
+        "http://127.0.0.1:8080/review/respond/"
+    )
+    [written] = tmp_path.iterdir()
+    assert "Content-Type: text/html" in written.read_text()

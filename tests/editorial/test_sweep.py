@@ -5,16 +5,21 @@ Reminder emails go out inside the sweep's transaction; the editors' copies go th
 the outbox after the commit, which ``django_capture_on_commit_callbacks`` plays.
 """
 
+import contextlib
 import datetime
-import smtplib
+import io
 import threading
 
+import psycopg
 import pytest
+from django.conf import settings
 from django.core import mail
-from django.db import transaction
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from editorial import services, sweeps, tasks
+from editorial import emails, services, sweeps, tasks
 from editorial.models import (
     AssignmentState,
     OutboundEmail,
@@ -23,20 +28,25 @@ from editorial.models import (
     ReviewAssignment,
 )
 from tests.articles.factories import ArticleFactory
+from tests.editorial.conftest import make_reviewer
 from tests.editorial.notify_factories import (
     DISCONNECTED_BACKEND,
-    FLAKY_BACKEND,
-    FlakyBackend,
     at,
     html_part,
     mail_to,
 )
-from tests.editorial.threads import THREAD_TIMEOUT_SECONDS, run_together
+from tests.editorial.threads import (
+    THREAD_TIMEOUT_SECONDS,
+    finishes_within,
+    run_together,
+)
 
 INVITED_AT = at("2027-01-12 15:00")  # 10:00 in New York (EST)
 FIRST_REMINDER = INVITED_AT + datetime.timedelta(days=3)  # Friday 15 January
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
+RETRY = datetime.timedelta(seconds=60)
+MINUTE = datetime.timedelta(minutes=1)
 ANA = "ruiz@example.org"
 EDITOR = "editor@example.org"
 
@@ -482,42 +492,26 @@ def test_a_dry_run_reports_and_changes_nothing(clock, invited, mailoutbox, commi
 
 
 @pytest.mark.django_db
-def test_an_smtp_failure_rolls_the_sweep_back_and_a_later_sweep_sends(
+def test_an_smtp_failure_keeps_the_reminder_and_retries_its_email_alone(
     clock, invited, mailoutbox, settings
 ):
     clock(FIRST_REMINDER + HOUR)
     settings.EMAIL_BACKEND = DISCONNECTED_BACKEND
 
-    with pytest.raises(smtplib.SMTPServerDisconnected):
-        sweeps.reminders_sweep()
+    result = tasks.send_due_reminders.apply()
 
-    assert reminder(invited, "invitation_first").status == ReminderStatus.PENDING
-    assert not OutboundEmail.objects.filter(kind="reminder").exists()
-    assert isinstance(smtplib.SMTPServerDisconnected(), tasks.RETRY_ON)
+    assert result.result == {"sent": 1, "skipped": 0, "deferred": 0}
+    assert mailoutbox == []
+    first = reminder(invited, "invitation_first")
+    assert first.status == ReminderStatus.SENT
+    assert (first.email.status, first.email.attempts) == ("pending", 1)
+    assert first.email.last_error.startswith("SMTPServerDisconnected")
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    clock(FIRST_REMINDER + 2 * HOUR)
-    assert len(sweeps.reminders_sweep().sent) == 1
+    clock(FIRST_REMINDER + HOUR + RETRY)
+    assert sweeps.reminders_sweep().sent == []
     assert len(mailoutbox) == 1
-    assert reminder(invited, "invitation_first").status == ReminderStatus.SENT
-
-
-@pytest.mark.django_db
-def test_the_sweep_task_retries_after_an_smtp_failure(
-    clock, invited, mailoutbox, settings
-):
-    clock(FIRST_REMINDER + HOUR)
-    settings.EMAIL_BACKEND = FLAKY_BACKEND
-    FlakyBackend.failures_left = 1
-
-    # In-process, Celery runs the retry at once instead of after the back-off.
-    result = tasks.send_due_reminders.apply(throw=False)
-
-    assert result.successful()
-    assert result.result == {"sent": 1, "skipped": 0, "deferred": 0}
-    assert FlakyBackend.failures_left == 0
-    assert len(mailoutbox) == 1
-    assert reminder(invited, "invitation_first").status == ReminderStatus.SENT
+    assert OutboundEmail.objects.get(kind="reminder").status == "sent"
 
 
 # --- The admin ----------------------------------------------------------------------
@@ -543,6 +537,12 @@ def test_the_admin_shows_an_assignments_planned_and_sent_reminders(
     assert len(rows) == 3
     assert rows[0].startswith("Invitation reminder")
     assert "Sent" in rows[0]
+    # The email it went out in: sent, at the first attempt.
+    email_cells = (
+        html(response.content).find("div", id="reminders-group").find_all("tr")[1]
+    )
+    assert email_cells.find("td", class_="field-email_state").text.strip() == "Sent"
+    assert email_cells.find("td", class_="field-email_attempts").text.strip() == "1"
     assert rows[1].startswith("Second invitation reminder")
     assert "Pending" in rows[1]
     assert rows[2].startswith("Invitation expiry")
@@ -621,3 +621,214 @@ def test_a_reminder_racing_another_sweeps_email_to_the_same_reviewer_is_not_lost
     assert len(mail.outbox) == 1
     assert reminder(first, "invitation_first").status == ReminderStatus.SENT
     assert reminder(second, "invitation_first").status == ReminderStatus.PENDING
+
+
+# --- SMTP faults, through a local SMTP server ---------------------------------------
+
+
+def due_board(workflow, article, count: int) -> list[str]:
+    """``count`` board members invited together, their first reminders due at the
+    same time; returns their addresses in the order their emails go out."""
+    members = [
+        make_reviewer(f"Board Member{number:02d}", time_zone="UTC")
+        for number in range(1, count + 1)
+    ]
+    workflow.invite(article, *members)
+    return [member.user.email for member in members]
+
+
+def reminder_events() -> dict[str, str]:
+    """Address → the event of its reminder email."""
+    return dict(
+        OutboundEmail.objects.filter(kind="reminder").values_list(
+            "to_address", "dedupe_key"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_a_451_at_one_reminder_email_retries_that_email_alone(
+    clock, workflow, article, smtp_sink
+):
+    addresses = due_board(workflow, article, 12)
+    clock(FIRST_REMINDER + HOUR)
+    smtp_sink.answer_451_once_at(5)
+
+    report = sweeps.reminders_sweep()
+
+    assert len(report.sent) == 12
+    assert smtp_sink.per_recipient() == {
+        address: 1 for number, address in enumerate(addresses, 1) if number != 5
+    }
+    waiting = OutboundEmail.objects.get(kind="reminder", to_address=addresses[4])
+    assert (waiting.status, waiting.attempts) == ("pending", 1)
+    assert waiting.last_error.startswith("451 4.3.0")
+
+    clock(FIRST_REMINDER + HOUR + RETRY)
+    sweeps.reminders_sweep()
+
+    events = reminder_events()
+    assert smtp_sink.counts() == {
+        (address, events[address]): 1 for address in addresses
+    }
+
+
+@pytest.mark.django_db
+def test_one_refused_address_never_blocks_the_others_and_editors_hear_once(
+    clock, workflow, article, smtp_sink
+):
+    """No worker: the command run three times, 20 reviewers due, the 11th address
+    refused for good."""
+    addresses = due_board(workflow, article, 20)
+    bad = addresses[10]
+    smtp_sink.refuse(bad)
+    lines = []
+    for run in range(3):
+        clock(FIRST_REMINDER + HOUR + run * 15 * MINUTE)
+        out = io.StringIO()
+        call_command("send_review_reminders", stdout=out)
+        lines.append(out.getvalue())
+
+    assert "20 reminder(s) sent" in lines[0]
+    assert "No reminder is due." in lines[2]
+    events = reminder_events()
+    assert smtp_sink.counts() == {
+        (address, events[address]): 1 for address in addresses if address != bad
+    }
+    failed = OutboundEmail.objects.get(kind="reminder", to_address=bad)
+    assert (failed.status, failed.attempts) == ("failed", 1)
+    assert failed.last_error == (
+        f"{bad}: 550 5.1.1 <{bad}>: Recipient address rejected: no such user"
+    )
+    # The editors' notice goes out with the outbox sweep (no worker here), once.
+    clock(FIRST_REMINDER + 2 * HOUR)
+    emails.outbox_flush()
+    emails.outbox_flush()
+    notices = OutboundEmail.objects.filter(kind="address_failed")
+    assert [notice.to_address for notice in notices] == [EDITOR]
+    assert notices[0].subject == (
+        "Emails to Board Member11 bounce: check the address on their board profile"
+    )
+    assert smtp_sink.counts()[(EDITOR, notices[0].dedupe_key)] == 1
+
+
+@pytest.mark.django_db
+def test_the_sweeps_queries_do_not_grow_with_the_rows_it_reads(
+    clock, workflow, article, django_assert_max_num_queries
+):
+    """Reviewers who paused their reminders: every due row is read and recorded as
+    skipped, no email is written."""
+
+    def sweep_paused(count: int) -> int:
+        first = len(due_board(workflow, article, 0))
+        members = [
+            make_reviewer(f"Paused Member{first + count}x{n}", time_zone="UTC")
+            for n in range(count)
+        ]
+        for member in members:
+            member.reminders_paused = True
+            member.save()
+        clock(INVITED_AT)
+        workflow.invite(article, *members)
+        clock(FIRST_REMINDER + HOUR)
+        with CaptureQueriesContext(connection) as queries:
+            report = sweeps.reminders_sweep()
+        assert len(report.skipped) == count
+        Reminder.objects.filter(status=ReminderStatus.PENDING).update(
+            status=ReminderStatus.CANCELLED
+        )
+        return len(queries)
+
+    # A batch costs the same few queries however many rows it holds.
+    assert sweep_paused(25) == sweep_paused(5)
+
+
+# --- Reviewers are never blocked by the sweep (PostgreSQL) --------------------------
+
+
+@contextlib.contextmanager
+def article_held(article):
+    """Another transaction holds the article's row, as a reviewer's answer does
+    while it is being saved."""
+    database = settings.DATABASES["default"]
+    with psycopg.connect(
+        dbname=database["NAME"],
+        user=database["USER"],
+        password=database["PASSWORD"] or None,
+        host=database["HOST"] or None,
+        port=database["PORT"] or None,
+    ) as holder:
+        holder.execute(
+            f"SELECT id FROM {Article._meta.db_table} WHERE id = %s FOR UPDATE",  # noqa: S608
+            [article.pk],
+        )
+        yield holder
+        holder.rollback()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_expiry_skips_an_invitation_being_answered_instead_of_waiting(
+    clock, invited, article
+):
+    clock(invited.respond_by + HOUR)
+
+    with article_held(article) as holder:
+        report = finishes_within(5, sweeps.reminders_sweep, on_timeout=holder.rollback)
+
+    assert [line.rsplit(": ", 1)[1] for line in report.deferred] == [
+        "the invitation is being answered"
+    ]
+    assert reminder(invited, "invitation_expiry").status == ReminderStatus.PENDING
+    assert ReviewAssignment.objects.get(pk=invited.pk).state == AssignmentState.INVITED
+    # Nobody answered after all: the next sweep expires it.
+    clock(invited.respond_by + 2 * HOUR)
+    assert len(sweeps.reminders_sweep().sent) == 1
+    assert ReviewAssignment.objects.get(pk=invited.pk).state == AssignmentState.EXPIRED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_slow_sweep_never_holds_an_acceptance_or_a_decision(
+    clock, workflow, article, reviewer_one, reviewer_two, smtp_sink
+):
+    """The SMTP server holds the sweep's first reminder email; meanwhile Ana accepts
+    the invitation and Kenji approves the review that the sweep is reminding them
+    of. Both answer at once, and each reminder goes out once."""
+    [kenji] = workflow.send_to_review(article, reviewer_two)
+    sweep_at = reminder(kenji, "review_early").planned_at + HOUR
+    clock(sweep_at - 3 * DAY - HOUR)
+    other = another_article(article.author, "Does screening help smokers?")
+    [ana] = workflow.invite(other, reviewer_one)
+    clock(sweep_at)
+    smtp_sink.hold_message(smtp_sink.handler.data_commands + 1)
+
+    def sweep_in_its_own_connection():
+        sweeps.reminders_sweep()
+        connection.close()
+
+    sweep = threading.Thread(target=sweep_in_its_own_connection)
+    sweep.start()
+    smtp_sink.wait_until_holding()
+
+    try:
+        finishes_within(
+            3,
+            lambda: workflow.accept(ana),
+            on_timeout=smtp_sink.handler.release.set,
+        )
+        finishes_within(
+            3, lambda: workflow.approve(kenji), on_timeout=smtp_sink.handler.release.set
+        )
+    finally:
+        smtp_sink.handler.release.set()
+        sweep.join(timeout=THREAD_TIMEOUT_SECONDS)
+
+    assert ReviewAssignment.objects.get(pk=ana.pk).state == AssignmentState.ACCEPTED
+    assert ReviewAssignment.objects.get(pk=kenji.pk).state == AssignmentState.COMPLETED
+    events = reminder_events()
+    counts = smtp_sink.counts()
+    assert {address: counts[(address, event)] for address, event in events.items()} == {
+        ANA: 1,
+        "sato@example.org": 1,
+    }

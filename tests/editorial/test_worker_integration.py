@@ -8,7 +8,6 @@ failed instead in CI, where both must be present).
 """
 
 import ast
-import contextlib
 import datetime
 import os
 import re
@@ -16,11 +15,9 @@ import time
 import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 from kombu import Exchange, Queue
@@ -38,8 +35,10 @@ from editorial.models import (
     ReviewAssignment,
 )
 from editorial.tasks import deliver_email, flush_outbox, send_due_reminders
-from tests.editorial.conftest import change_form_data, change_url
+from tests.editorial.conftest import change_form_data, change_url, make_reviewer
+from tests.editorial.threads import finishes_within
 from tests.editorial.worker import (
+    LocalRedis,
     Worker,
     Workers,
     broker_unreachable,
@@ -60,9 +59,8 @@ SWEEP = send_due_reminders.name
 OUTBOX_TABLE = OutboundEmail._meta.db_table
 # Short, so a message a killed worker left unacknowledged comes back within the test.
 VISIBILITY_TIMEOUT_SECONDS = 5
-# Publishing to a dead broker gives up after a few seconds; a request taking this
-# long would mean the editor's page hangs on it.
-BROKER_DOWN_REQUEST_LIMIT_SECONDS = 20
+# A request still running after this long hangs on the broker: the test fails.
+BROKER_DOWN_REQUEST_LIMIT_SECONDS = 15
 
 
 def declared(queue: str) -> Queue:
@@ -225,148 +223,290 @@ def unacknowledged_task_ids() -> str:
         return " ".join(value.decode() for value in client.hvals("unacked"))
 
 
-def waiting_for_a_row_lock(table: str) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock' "
-            "AND query LIKE %s",
-            [f"%{table}%FOR UPDATE%"],
-        )
-        return cursor.fetchone()[0] > 0
+# Short, so a message claimed by a killed worker goes again within the test.
+CLAIM_SECONDS = 3
+BOARD_SIZE = 12
+HELD_REMINDER = 5
 
 
-@contextlib.contextmanager
-def row_locked(email: OutboundEmail) -> Iterator[None]:
-    """Hold the outbox row's lock from another connection, so a task sending it
-    waits inside ``email_deliver`` until the block ends."""
-    database = settings.DATABASES["default"]
-    with psycopg.connect(
-        dbname=database["NAME"],
-        user=database["USER"],
-        password=database["PASSWORD"] or None,
-        host=database["HOST"] or None,
-        port=database["PORT"] or None,
-    ) as locker:
-        locker.execute(
-            f"SELECT id FROM {OUTBOX_TABLE} WHERE id = %s FOR UPDATE",  # noqa: S608
-            [email.pk],
-        )
-        yield
-        locker.rollback()
+def due_board(workflow, article) -> list[str]:
+    """Board members invited together, their first reminders due together; their
+    addresses in the order the reminder emails go out."""
+    members = [
+        make_reviewer(f"Board Member{number:02d}", time_zone="UTC")
+        for number in range(1, BOARD_SIZE + 1)
+    ]
+    workflow.invite(article, *members)
+    return [member.user.email for member in members]
 
 
-def wait_until_blocked_on_the_row(worker: Worker) -> None:
+def events_by_address(kind: str) -> dict[str, str]:
+    return dict(
+        OutboundEmail.objects.filter(kind=kind).values_list("to_address", "dedupe_key")
+    )
+
+
+def all_sent() -> bool:
+    return not OutboundEmail.objects.exclude(status=EmailStatus.SENT).exists()
+
+
+def start_sweep_and_hold(workers, smtp_sink, article, workflow, **environment):
+    """A prefork worker sends the invitations, then runs the reminder sweep; the
+    SMTP server receives the 5th reminder email and holds its answer."""
+    addresses = due_board(workflow, article)
+    worker = workers.start(pool="prefork", **environment)
     wait_until(
-        lambda: waiting_for_a_row_lock(OUTBOX_TABLE),
-        describe=lambda: f"the task to wait for the row lock:\n{worker.log()}",
+        lambda: smtp_sink.accepted() == BOARD_SIZE,
+        describe=lambda: f"the invitations to be sent:\n{worker.log()}",
+    )
+    smtp_sink.hold_message(BOARD_SIZE + HELD_REMINDER)
+    due = timezone.now() + datetime.timedelta(days=3, hours=1)
+    sweep = send_due_reminders.delay(now=due.isoformat())
+    smtp_sink.wait_until_holding(lambda: f"the held reminder:\n{worker.log()}")
+    return addresses, worker, sweep
+
+
+def send_what_is_left(worker: Worker) -> None:
+    """Once the claim of the email in flight has lapsed, the outbox sweep (run by
+    beat every minute) sends what is left."""
+    wait_until(
+        lambda: (
+            not OutboundEmail.objects.filter(
+                status=EmailStatus.SENDING, claimed_until__gte=timezone.now()
+            ).exists()
+        ),
+        timeout=CLAIM_SECONDS + 10,
+        describe="the claim of the email in flight to lapse",
+    )
+    flush = flush_outbox.delay()
+    worker.wait_for_result(FLUSH, flush.id)
+    wait_until(all_sent, describe=lambda: f"every email to be sent:\n{worker.log()}")
+
+
+def expected_counts(addresses: list[str]) -> dict[tuple[str, str], int]:
+    """Each invitation and reminder once, but the reminder in flight when the
+    worker died: the server had it, so the copy sent again is its second."""
+    invitations = events_by_address("invitation")
+    reminders = events_by_address("reminder")
+    counts = {(address, invitations[address]): 1 for address in addresses}
+    for number, address in enumerate(addresses, 1):
+        counts[(address, reminders[address])] = 2 if number == HELD_REMINDER else 1
+    return counts
+
+
+def test_a_task_process_killed_mid_sweep_repeats_only_the_email_in_flight(
+    workers, smtp_sink, article, workflow
+):
+    """The pool process dies with 4 reminder emails sent and the 5th in flight: the
+    worker puts the task back at once (late acknowledgement with
+    ``task_reject_on_worker_lost``) and runs it again; the email in flight goes again
+    once its claim lapses (the outbox sweep), the others never."""
+    addresses, worker, sweep = start_sweep_and_hold(
+        workers,
+        smtp_sink,
+        article,
+        workflow,
+        **smtp_sink.environment(),
+        MEDREVIEW_EMAIL_CLAIM_SECONDS=str(CLAIM_SECONDS),
     )
 
+    worker.kill_pool_processes()
+    smtp_sink.handler.release.set()
 
-def test_a_worker_killed_mid_task_still_leads_to_exactly_one_email(
-    workers, editor, article, reviewer_one
+    worker.wait_for_result(SWEEP, sweep.id)
+    assert worker.received(SWEEP) == [sweep.id, sweep.id]
+    send_what_is_left(worker)
+    assert smtp_sink.counts() == expected_counts(addresses)
+
+
+def test_a_whole_worker_killed_mid_sweep_repeats_only_the_email_in_flight(
+    workers, smtp_sink, article, workflow
 ):
-    """Tasks are acknowledged late: a worker that dies while sending (all its
-    processes, as when its machine goes down) leaves the message unacknowledged, and
-    the broker hands it to the next worker once the visibility timeout has passed (a
-    worker restores such messages when it starts, then periodically). The outbox
-    row, locked while it is sent, makes the second run send once.
-
-    To kill the worker at a known point, another connection holds the row lock so
-    the task waits inside ``email_deliver``; the worker is killed there, the lock
-    released, and a new worker started. No beat runs, so only the redelivered
-    message can send the email. The first worker uses the prefork pool: a solo
-    worker runs the task inside its event loop and would not acknowledge before the
-    task ends even with early acknowledgement, so it could not tell the two apart.
-    """
-    short_visibility = {"CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT_SECONDS)}
-    assignment = services.assignment_create(
-        article=article, reviewer=reviewer_one, invited_by=editor
+    """The whole worker dies (its machine loses power): the task comes back after
+    the visibility timeout to the next worker, which sends the rest; the email in
+    flight goes again once its claim lapses."""
+    environment = {
+        **smtp_sink.environment(),
+        "MEDREVIEW_EMAIL_CLAIM_SECONDS": str(CLAIM_SECONDS),
+        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT_SECONDS),
+    }
+    addresses, first, sweep = start_sweep_and_hold(
+        workers, smtp_sink, article, workflow, **environment
     )
-    invitation = invitation_for(assignment)
+    held_at = time.monotonic()
 
-    with row_locked(invitation):
-        first = workers.start(pool="prefork", **short_visibility)
-        wait_until_blocked_on_the_row(first)
-        blocked_at = time.monotonic()
-        (task_id,) = first.received(DELIVER)
-        first.kill()
+    first.kill()
+    smtp_sink.handler.release.set()
+    assert sweep.id in unacknowledged_task_ids()
 
-    assert task_id in unacknowledged_task_ids()
-    assert workers.messages() == []
-    assert email_status(invitation) == EmailStatus.PENDING
-
-    # The message comes back once it has been unacknowledged for the timeout.
-    time.sleep(max(0, blocked_at + VISIBILITY_TIMEOUT_SECONDS + 1 - time.monotonic()))
-    second = workers.start(**short_visibility)
-
-    assert second.wait_for_result(DELIVER, task_id) == "True"
-    assert len(workers.messages()) == 1
-    invitation.refresh_from_db()
-    assert invitation.status == EmailStatus.SENT
-    assert invitation.attempts == 1
+    time.sleep(max(0, held_at + VISIBILITY_TIMEOUT_SECONDS + 1 - time.monotonic()))
+    second = workers.start(**environment)
+    second.wait_for_result(SWEEP, sweep.id)
+    send_what_is_left(second)
+    assert smtp_sink.counts() == expected_counts(addresses)
 
 
-def test_a_task_process_killed_mid_task_is_run_again_and_sends_once(
-    workers, editor, article, reviewer_one
-):
-    """When only the process running the task dies (out of memory, killed) the
-    worker itself puts the message back at once (late acknowledgement with
-    ``task_reject_on_worker_lost``), and runs it again."""
-    assignment = services.assignment_create(
-        article=article, reviewer=reviewer_one, invited_by=editor
+def sweep_on_a_worker(workers, smtp_sink, article, workflow, **environment):
+    """A worker sends the board's invitations, then runs the reminder sweep."""
+    addresses = due_board(workflow, article)
+    worker = workers.start(**smtp_sink.environment(), **environment)
+    wait_until(
+        lambda: smtp_sink.accepted() == BOARD_SIZE,
+        describe=lambda: f"the invitations to be sent:\n{worker.log()}",
     )
-    invitation = invitation_for(assignment)
-
-    with row_locked(invitation):
-        worker = workers.start(pool="prefork")
-        wait_until_blocked_on_the_row(worker)
-        (task_id,) = worker.received(DELIVER)
-        worker.kill_pool_processes()
-
-    assert worker.wait_for_result(DELIVER, task_id) == "True"
-    assert worker.received(DELIVER) == [task_id, task_id]
-    assert len(workers.messages()) == 1
-    invitation.refresh_from_db()
-    assert invitation.status == EmailStatus.SENT
-    assert invitation.attempts == 1
+    return addresses, worker
 
 
-def test_broker_down_when_an_editor_assigns_a_reviewer_the_invitation_waits(
-    workers, editor, article, reviewer_one, client, caplog
+def reminder_copies(smtp_sink, addresses: list[str]) -> dict[str, int]:
+    """Address → copies of its reminder email the SMTP server accepted."""
+    reminders = events_by_address("reminder")
+    counts = smtp_sink.counts()
+    return {address: counts[(address, reminders[address])] for address in addresses}
+
+
+def run_sweep(worker: Worker) -> dict[str, int]:
+    due = timezone.now() + datetime.timedelta(days=3, hours=1)
+    sweep = send_due_reminders.delay(now=due.isoformat())
+    return sweep_counts(worker.wait_for_result(SWEEP, sweep.id))
+
+
+def test_a_451_once_on_a_worker_retries_that_reminder_email_alone(
+    workers, smtp_sink, article, workflow
 ):
-    client.force_login(editor)
+    addresses, worker = sweep_on_a_worker(
+        workers, smtp_sink, article, workflow, MEDREVIEW_EMAIL_RETRY_SECONDS="1"
+    )
+    smtp_sink.answer_451_once_at(BOARD_SIZE + HELD_REMINDER)
+
+    assert run_sweep(worker)["sent"] == BOARD_SIZE
+    waiting = OutboundEmail.objects.get(
+        kind="reminder", to_address=addresses[HELD_REMINDER - 1]
+    )
+    assert (waiting.status, waiting.attempts) == (EmailStatus.PENDING, 1)
+    assert waiting.last_error.startswith("451 4.3.0")
+    # The outbox sweep (beat, every minute) tries it again after its back-off.
+    wait_until(
+        lambda: timezone.now() >= waiting.next_attempt_at, describe="the back-off"
+    )
+    flush = flush_outbox.delay()
+    assert worker.wait_for_result(FLUSH, flush.id) == "1"
+
+    assert reminder_copies(smtp_sink, addresses) == {
+        address: 1 for address in addresses
+    }
+
+
+def test_a_refused_address_on_a_worker_blocks_no_one_and_editors_hear_once(
+    workers, smtp_sink, article, workflow, editor
+):
+    addresses, worker = sweep_on_a_worker(workers, smtp_sink, article, workflow)
+    bad = addresses[HELD_REMINDER - 1]
+    smtp_sink.refuse(bad)
+
+    assert run_sweep(worker)["sent"] == BOARD_SIZE
+    assert run_sweep(worker)["sent"] == 0
+
+    assert reminder_copies(smtp_sink, addresses) == {
+        address: 0 if address == bad else 1 for address in addresses
+    }
+    failed = OutboundEmail.objects.get(kind="reminder", to_address=bad)
+    assert (failed.status, failed.attempts) == (EmailStatus.FAILED, 1)
+    assert "550 5.1.1" in failed.last_error
+    # The editors' notice was handed to the worker after its commit: once.
+    [notice] = OutboundEmail.objects.filter(kind="address_failed")
+    wait_until_sent(notice, workers)
+    assert smtp_sink.counts()[(editor.email, notice.dedupe_key)] == 1
+
+
+@pytest.fixture
+def own_redis(tmp_path) -> Iterator[LocalRedis]:
+    redis_server = LocalRedis(directory=tmp_path).start()
+    try:
+        yield redis_server
+    finally:
+        redis_server.stop()
+
+
+def add_reviewer(client, article, reviewer, *, on_timeout=None) -> tuple[int, float]:
+    """An editor adds a reviewer on the article's admin page: the response's status
+    and how long it took. The request runs in a thread so that a request hanging on
+    the broker fails the test (``on_timeout`` lets it finish) instead of hanging it."""
     data = change_form_data(client, article)
-    data["review_assignments-TOTAL_FORMS"] = ["1"]
-    data["review_assignments-0-reviewer"] = [str(reviewer_one.pk)]
+    index = int(data["review_assignments-INITIAL_FORMS"][0])
+    data["review_assignments-TOTAL_FORMS"] = [str(index + 1)]
+    data[f"review_assignments-{index}-reviewer"] = [str(reviewer.pk)]
 
-    with broker_unreachable(celery_app):
+    def post():
         started = time.monotonic()
-        response = client.post(change_url(article), data)
-        took = time.monotonic() - started
+        status = client.post(change_url(article), data).status_code
+        return status, time.monotonic() - started
 
-    assert response.status_code == 302
-    assert took < BROKER_DOWN_REQUEST_LIMIT_SECONDS
-    assignment = ReviewAssignment.objects.get(article=article, reviewer=reviewer_one)
-    assert assignment.state == AssignmentState.INVITED
-    invitation = invitation_for(assignment)
-    assert invitation.status == EmailStatus.PENDING
-    assert "stays in the outbox" in caplog.text
+    return finishes_within(
+        BROKER_DOWN_REQUEST_LIMIT_SECONDS, post, on_timeout=on_timeout or (lambda: None)
+    )
 
-    # The broker is back. The outbox sweep leaves rows younger than its grace period
-    # to the task published after commit; the worker's clock cannot be moved, so the
-    # row is made older instead, as it would be when the sweep runs a minute later.
-    OutboundEmail.objects.filter(pk=invitation.pk).update(
-        created_at=F("created_at")
+
+def invitations_go_out_once_the_broker_is_back(workers, smtp_sink, members) -> None:
+    """The outbox sweep sends what no task took; the worker's clock cannot be moved,
+    so the rows are made due, as they are a minute later."""
+    OutboundEmail.objects.update(
+        next_attempt_at=F("next_attempt_at")
         - datetime.timedelta(seconds=OUTBOX_GRACE_SECONDS + 60)
     )
-    worker = workers.start()
+    worker = workers.start(**smtp_sink.environment())
     first = flush_outbox.delay()
     second = flush_outbox.delay()
+    worker.wait_for_result(FLUSH, first.id)
+    worker.wait_for_result(FLUSH, second.id)
+    invitations = events_by_address("invitation")
+    assert smtp_sink.counts() == {
+        (member.user.email, invitations[member.user.email]): 1 for member in members
+    }
 
-    assert worker.wait_for_result(FLUSH, first.id) == "1"
-    assert worker.wait_for_result(FLUSH, second.id) == "0"
-    (message,) = workers.messages()
-    assert message["To"] == reviewer_one.user.email
-    assert message["Subject"] == f"Review invitation: {article.title}"
-    assert email_status(invitation) == EmailStatus.SENT
+
+def test_a_frozen_broker_does_not_hold_the_editors_request(
+    workers, smtp_sink, own_redis, editor, article, reviewer_one, reviewer_two, client
+):
+    """Redis stopped with SIGSTOP accepts connections and never answers: publishing
+    gives up after its short read timeout, and the invitation waits in the outbox."""
+    client.force_login(editor)
+    with broker_unreachable(celery_app, own_redis.url):
+        status, normal = add_reviewer(client, article, reviewer_one)
+        assert status == 302
+        own_redis.freeze()
+        status, frozen = add_reviewer(
+            client, article, reviewer_two, on_timeout=own_redis.thaw
+        )
+        own_redis.thaw()
+
+    assert status == 302
+    assert frozen < normal + 1, (normal, frozen)
+    assignment = ReviewAssignment.objects.get(article=article, reviewer=reviewer_two)
+    assert assignment.state == AssignmentState.INVITED
+    # Both invitations went to a queue no worker reads (this test's own Redis): the
+    # outbox sweep sends each, once.
+    invitations_go_out_once_the_broker_is_back(
+        workers, smtp_sink, [reviewer_one, reviewer_two]
+    )
+
+
+def test_a_refusing_broker_does_not_slow_the_editors_request(
+    workers, smtp_sink, own_redis, editor, article, reviewer_one, reviewer_two, client
+):
+    client.force_login(editor)
+    with broker_unreachable(celery_app, own_redis.url):
+        status, normal = add_reviewer(client, article, reviewer_one)
+        assert status == 302
+    own_redis.stop()
+    with broker_unreachable(celery_app, own_redis.url):
+        status, refused = add_reviewer(client, article, reviewer_two)
+
+    assert status == 302
+    assert refused < normal + 1, (normal, refused)
+    invitation = invitation_for(
+        ReviewAssignment.objects.get(article=article, reviewer=reviewer_two)
+    )
+    assert invitation.status == EmailStatus.PENDING
+    invitations_go_out_once_the_broker_is_back(
+        workers, smtp_sink, [reviewer_one, reviewer_two]
+    )

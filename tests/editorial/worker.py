@@ -14,7 +14,9 @@ import email
 import email.policy
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -24,6 +26,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import quote
 
+import redis
 from django.conf import settings
 
 from editorial import emails
@@ -298,3 +301,66 @@ def broker_unreachable(app, url: str = "redis://127.0.0.1:1/0") -> Iterator[None
         # The broker is back: publish again at once rather than after the pause
         # that follows a failed publish.
         emails._broker_unavailable_until = 0.0
+
+
+@dataclass
+class LocalRedis:
+    """A ``redis-server`` of the test's own on a free port, which the test may
+    freeze (SIGSTOP: connections open, nothing answers) and thaw."""
+
+    directory: Path
+    port: int = 0
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> LocalRedis:
+        executable = shutil.which("redis-server")
+        assert executable, "redis-server is missing: apt-get install redis-server"
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
+            [
+                executable,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(self._answers, describe=f"redis-server on port {self.port}")
+        return self
+
+    def _answers(self) -> bool:
+        try:
+            return redis.Redis(port=self.port, socket_timeout=1).ping()
+        except redis.RedisError:
+            return False
+
+    def freeze(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.thaw()
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=STOP_TIMEOUT_SECONDS)

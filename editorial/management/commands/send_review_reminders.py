@@ -26,7 +26,7 @@ class Command(BaseCommand):
         for line in report.skipped:
             self.stdout.write(f"{prefix}skipped: {line}")
         for line in report.deferred:
-            self.stdout.write(f"deferred to tomorrow: {line}")
+            self.stdout.write(f"deferred: {line}")
         summary = (
             f"{len(report.sent)} reminder(s) {prefix}sent, {len(report.skipped)} "
             f"{prefix}skipped, {len(report.deferred)} deferred."
