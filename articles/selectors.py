@@ -26,7 +26,7 @@ from articles.models import (
     Section,
     review_steps,
 )
-from references.models import Reference
+from references.models import Reference, ReferenceNotice
 
 # Frozen in content dictionaries: the citation key and what readers see.
 REFERENCE_FIELDS = ("citation_key", *Reference.CONTENT_FIELDS)
@@ -47,6 +47,8 @@ class NumberedReference:
     citation_count: int
     # An editorial correction readers are told about: (date, note).
     correction: tuple[datetime, str] | None = None
+    # Confirmed retractions, concerns and corrections: shown under the reference.
+    reader_notes: tuple[str, ...] = ()
 
     @property
     def back_links(self) -> list[str]:
@@ -353,6 +355,9 @@ def body_from_content(content: dict[str, Any]) -> ArticleBody:
                 html=mark_safe(html),  # noqa: S308 - sanitised by nh3 in render()
             )
         )
+    notes = confirmed_reader_notes(
+        reference_ids=[item.get("id") for item in content["references"]]
+    )
     numbered = [
         NumberedReference(
             number=item["number"],
@@ -361,6 +366,7 @@ def body_from_content(content: dict[str, Any]) -> ArticleBody:
             ),
             citation_count=counts.get(item["number"], 0),
             correction=_correction_shown(item.get("correction")),
+            reader_notes=tuple(notes.get(item.get("id"), ())),
         )
         for item in content["references"]
     ]
@@ -371,6 +377,24 @@ def _correction_shown(correction: dict[str, str] | None):
     if not correction:
         return None
     return datetime.fromisoformat(correction["date"]), correction["note"]
+
+
+def confirmed_reader_notes(*, reference_ids: list[int | None]) -> dict[int, list[str]]:
+    """Notes on cited works an editor confirmed (retracted, corrected…), by reference.
+
+    Read live, not frozen in an approved version: a retraction confirmed after the
+    approval is shown at once, without changing the approved content. One query.
+    """
+    ids = [pk for pk in reference_ids if pk is not None]
+    if not ids:
+        return {}
+    notes: dict[int, list[str]] = {}
+    confirmed = ReferenceNotice.objects.filter(
+        reference_id__in=ids, status=ReferenceNotice.Status.CONFIRMED
+    ).order_by("found")
+    for notice in confirmed:
+        notes.setdefault(notice.reference_id, []).append(notice.note_for_readers())
+    return notes
 
 
 def article_body(*, article: Article) -> ArticleBody:

@@ -249,6 +249,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "editorial.tasks.start_due_rereviews",
         "schedule": crontab(hour=6, minute=0),
     },
+    "check-cited-references": {
+        "task": "references.tasks.check_cited_references",
+        "schedule": crontab(hour=4, minute=30),
+    },
 }
 
 # Security: on whenever debug is off.
@@ -360,3 +364,52 @@ MEDREVIEW_REMINDERS = {
 MEDREVIEW_REMINDER_LATE_LIMIT_HOURS = env.int(
     "MEDREVIEW_REMINDER_LATE_LIMIT_HOURS", default=48
 )
+
+# Bibliographic services the reference library looks identifiers up in (see
+# docs/operations.md). The contact address goes into the User-Agent, as Crossref's and
+# NCBI's usage policies ask, so they can reach us instead of blocking us.
+MEDREVIEW_CROSSREF_URL = env.str(
+    "MEDREVIEW_CROSSREF_URL", default="https://api.crossref.org"
+)
+MEDREVIEW_EUTILS_URL = env.str(
+    "MEDREVIEW_EUTILS_URL", default="https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+)
+MEDREVIEW_PMC_IDCONV_URL = env.str(
+    "MEDREVIEW_PMC_IDCONV_URL",
+    default="https://pmc.ncbi.nlm.nih.gov/tools/idconv/api/v1/articles",
+)
+MEDREVIEW_CLINICALTRIALS_URL = env.str(
+    "MEDREVIEW_CLINICALTRIALS_URL", default="https://clinicaltrials.gov/api/v2"
+)
+MEDREVIEW_LOOKUP_CONTACT_EMAIL = env.str(
+    "MEDREVIEW_LOOKUP_CONTACT_EMAIL", default=MEDREVIEW_EDITORS_EMAIL
+)
+# Optional NCBI API key (account settings at NCBI): a higher E-utilities rate limit.
+MEDREVIEW_NCBI_API_KEY = env.str("MEDREVIEW_NCBI_API_KEY", default="")
+# Seconds to wait for a bibliographic service before telling the editor it is down.
+MEDREVIEW_LOOKUP_TIMEOUT = env.float("MEDREVIEW_LOOKUP_TIMEOUT", default=8.0)
+# How long a successful lookup is kept in the cache, in seconds.
+MEDREVIEW_LOOKUP_CACHE_SECONDS = env.int(
+    "MEDREVIEW_LOOKUP_CACHE_SECONDS", default=60 * 60 * 24
+)
+# Pause between two requests to the same service in the daily checks, in seconds.
+MEDREVIEW_CHECK_PAUSE_SECONDS = env.float("MEDREVIEW_CHECK_PAUSE_SECONDS", default=1.0)
+# Whether the link check may open links to loopback or private addresses (off: links
+# are typed by editors, and the server's own network is not theirs to probe).
+MEDREVIEW_LINK_CHECK_PRIVATE_ADDRESSES = env.bool(
+    "MEDREVIEW_LINK_CHECK_PRIVATE_ADDRESSES", default=False
+)
+# Where the link check opens an identifier's page ({} is the identifier).
+MEDREVIEW_LINK_RESOLVERS = {
+    "doi": env.str("MEDREVIEW_DOI_RESOLVER", default="https://doi.org/{}"),
+    "pmid": env.str(
+        "MEDREVIEW_PUBMED_RESOLVER", default="https://pubmed.ncbi.nlm.nih.gov/{}/"
+    ),
+    "pmcid": env.str(
+        "MEDREVIEW_PMC_RESOLVER", default="https://pmc.ncbi.nlm.nih.gov/articles/{}/"
+    ),
+    "nct_number": env.str(
+        "MEDREVIEW_CLINICALTRIALS_RESOLVER",
+        default="https://clinicaltrials.gov/study/{}",
+    ),
+}

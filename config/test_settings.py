@@ -25,3 +25,16 @@ SECURE_SSL_REDIRECT = False
 CELERY_TASK_ALWAYS_EAGER = True
 # django-axes logs every sign-in at INFO; the suite signs in thousands of times.
 LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # noqa: F405
+# No test reaches the internet: the bibliographic services point at a closed local
+# port unless a test starts the recorded-response server (tests/references/).
+MEDREVIEW_CROSSREF_URL = "http://127.0.0.1:9/crossref"
+MEDREVIEW_EUTILS_URL = "http://127.0.0.1:9/eutils"
+MEDREVIEW_PMC_IDCONV_URL = "http://127.0.0.1:9/idconv"
+MEDREVIEW_CLINICALTRIALS_URL = "http://127.0.0.1:9/ctgov"
+MEDREVIEW_LINK_RESOLVERS = {
+    name: f"http://127.0.0.1:9/links/{name}/{{}}"
+    for name in ("doi", "pmid", "pmcid", "nct_number")
+}
+MEDREVIEW_LOOKUP_TIMEOUT = 2.0
+MEDREVIEW_LINK_CHECK_PRIVATE_ADDRESSES = True  # the recorded server is on 127.0.0.1
+MEDREVIEW_CHECK_PAUSE_SECONDS = 0.0

@@ -266,3 +266,28 @@ def rereview_started(article, assignments: list[ReviewAssignment]) -> None:
             "admin_path": _admin_article_path(article),
         },
     )
+
+
+def cited_work_retracted(notice, articles) -> None:
+    """A work cited by approved articles was retracted: the editors decide what next."""
+    if not articles:
+        return
+    reference = notice.reference
+    _tell_editors(
+        kind="cited_work_retracted",
+        key=f"cited-work-retracted:{notice.reference_id}",
+        subject=_("Retracted work cited by approved articles: %(title)s")
+        % {"title": reference.title},
+        template="cited_work_retracted",
+        context={
+            "notice": notice,
+            "reference": reference,
+            "articles": [
+                {"title": article.title, "admin_path": _admin_article_path(article)}
+                for article in articles
+            ],
+            "queue_path": reverse(
+                "admin:references_referencenotice_change", args=[notice.pk]
+            ),
+        },
+    )

@@ -6,6 +6,7 @@ looks like.
 """
 
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -100,5 +101,106 @@ validate_web_url = URLValidator(
 )
 
 
+class Scheme:
+    """The identifier schemes a reference can be looked up by."""
+
+    DOI = "doi"
+    PMID = "pmid"
+    PMCID = "pmcid"
+    NCT = "nct_number"
+
+
+@dataclass(frozen=True)
+class Identifier:
+    scheme: str
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+# Links editors copy from a browser's address bar, each with the identifier it holds.
+URL_PATTERNS = (
+    (Scheme.DOI, re.compile(r"^https?://(?:dx\.)?doi\.org/(?P<id>10\..+)$", re.I)),
+    (
+        Scheme.PMID,
+        re.compile(
+            r"^https?://(?:pubmed\.ncbi\.nlm\.nih\.gov|(?:www\.)?ncbi\.nlm\.nih\.gov/"
+            r"pubmed)/(?P<id>\d+)/?(?:[?#].*)?$",
+            re.I,
+        ),
+    ),
+    (
+        Scheme.PMCID,
+        re.compile(
+            r"^https?://(?:pmc\.ncbi\.nlm\.nih\.gov|(?:www\.)?ncbi\.nlm\.nih\.gov/pmc)"
+            r"/articles/(?P<id>PMC\d+)/?(?:[?#].*)?$",
+            re.I,
+        ),
+    ),
+    (
+        Scheme.NCT,
+        re.compile(
+            r"^https?://(?:www\.)?clinicaltrials\.gov/(?:study|ct2/show)/"
+            r"(?P<id>NCT\d{8})/?(?:[?#].*)?$",
+            re.I,
+        ),
+    ),
+)
+
+
 def is_web_url(value: str) -> bool:
     return value.lower().startswith(tuple(f"{scheme}://" for scheme in WEB_URL_SCHEMES))
+
+
+def parse_identifier(text: str) -> Identifier:
+    """Read a pasted DOI, PMID, PMCID, NCT number or a link to one of them.
+
+    Raises ``ValidationError`` saying what is accepted when the text is none of these.
+    """
+    value = text.strip().rstrip(".")
+    if value.lower().startswith("doi:"):  # a label before a DOI or a doi.org link
+        value = value[4:].strip()
+    for scheme, pattern in URL_PATTERNS:
+        match = pattern.match(value)
+        if match:
+            return _checked(scheme, match.group("id"))
+    lowered = value.lower()
+    if lowered.startswith("pmid:"):
+        return _checked(Scheme.PMID, value[5:].strip())
+    if lowered.startswith("pmcid:"):
+        return _checked(Scheme.PMCID, value[6:].strip().upper())
+    if value.isdigit():
+        return _checked(Scheme.PMID, value)
+    if value.upper().startswith("PMC"):
+        return _checked(Scheme.PMCID, value.upper())
+    if value.upper().startswith("NCT"):
+        return _checked(Scheme.NCT, value.upper())
+    doi = normalise_doi(value)
+    if DOI_PATTERN.match(doi):
+        return Identifier(Scheme.DOI, doi)
+    raise ValidationError(
+        _(
+            "“%(value)s” is not an identifier we can look up. Paste a DOI "
+            "(10.1056/NEJMoa1713137), a PMID (29151359), a PMCID (PMC6373987), an "
+            "NCT number (NCT02296125), or a doi.org, PubMed, PMC or "
+            "ClinicalTrials.gov link."
+        ),
+        code="unknown_identifier",
+        params={"value": text.strip()[:200]},
+    )
+
+
+VALIDATORS = {
+    Scheme.DOI: validate_doi,
+    Scheme.PMID: validate_pmid,
+    Scheme.PMCID: validate_pmcid,
+    Scheme.NCT: validate_nct_number,
+}
+
+
+def _checked(scheme: str, value: str) -> Identifier:
+    if scheme == Scheme.DOI:
+        value = normalise_doi(value)
+    VALIDATORS[scheme](value)
+    return Identifier(scheme, value)

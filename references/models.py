@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -255,3 +256,137 @@ class Reference(models.Model):
 def _end_with_period(text: str) -> str:
     text = text.strip()
     return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+class ReferenceNotice(models.Model):
+    """A retraction, expression of concern or correction found for a library work.
+
+    Found by the daily integrity check, never acted on by it: an editor confirms (the
+    readers of every article citing the work then see a note) or dismisses it. Kept
+    apart from the reference's own fields, so recording one never counts as an edit
+    of the articles citing it.
+    """
+
+    class Kind(models.TextChoices):
+        RETRACTION = "retraction", _("Retraction")
+        EXPRESSION_OF_CONCERN = "expression_of_concern", _("Expression of concern")
+        CORRECTION = "correction", _("Correction")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("To review")
+        CONFIRMED = "confirmed", _("Confirmed: shown to readers")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    reference = models.ForeignKey(
+        Reference,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name=_("reference"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    notice_identifier = models.CharField(
+        _("notice"),
+        max_length=300,
+        blank=True,
+        help_text=_("The notice's own DOI or PMID, when the service gives one."),
+    )
+    notice_date = models.CharField(_("notice date"), max_length=10, blank=True)
+    found_in = models.CharField(_("found in"), max_length=30)
+    source = models.CharField(_("reported by"), max_length=300, blank=True)
+    found = models.DateTimeField(_("found"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided = models.DateTimeField(_("decided"), null=True, blank=True)
+    reader_note = models.TextField(
+        _("note to readers"),
+        blank=True,
+        help_text=_(
+            "Shown under the reference on every article citing it once confirmed. "
+            "Left blank, a note naming the notice is shown."
+        ),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-found"]
+        verbose_name = _("update notice")
+        verbose_name_plural = _("update notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference", "kind", "notice_identifier", "found_in"],
+                name="reference_notice_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.reference.title}"
+
+    @property
+    def notice_url(self) -> str:
+        scheme, _separator, value = self.notice_identifier.partition(":")
+        if scheme == "doi":
+            return f"https://doi.org/{value}"
+        if scheme == "pmid":
+            return f"https://pubmed.ncbi.nlm.nih.gov/{value}/"
+        return ""
+
+    def note_for_readers(self) -> str:
+        if self.reader_note:
+            return self.reader_note
+        date = f" ({self.notice_date})" if self.notice_date else ""
+        return {
+            self.Kind.RETRACTION: _("This work has been retracted%(date)s."),
+            self.Kind.EXPRESSION_OF_CONCERN: _(
+                "An expression of concern has been published about this work%(date)s."
+            ),
+            self.Kind.CORRECTION: _("A correction to this work was published%(date)s."),
+        }[self.kind] % {"date": date}
+
+
+class LinkCheck(models.Model):
+    """The last answer of one link of a reference (its URL or an identifier's page).
+
+    Reported to editors; a broken link never blocks publishing.
+    """
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("Works")
+        BROKEN = "broken", _("Broken")
+        UNREACHABLE = "unreachable", _("No answer")
+        RATE_LIMITED = "rate_limited", _("Rate limited: checked again tomorrow")
+
+    reference = models.ForeignKey(
+        Reference,
+        on_delete=models.CASCADE,
+        related_name="link_checks",
+        verbose_name=_("reference"),
+    )
+    url = models.URLField(_("link"), max_length=600)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True)
+    final_url = models.URLField(_("after redirects"), max_length=600, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    checked = models.DateTimeField(_("checked"))
+
+    class Meta:
+        ordering = ["reference__title", "url"]
+        verbose_name = _("link check")
+        verbose_name_plural = _("link checks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference", "url"], name="link_check_unique_url"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url}: {self.get_outcome_display()}"

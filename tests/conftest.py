@@ -385,3 +385,25 @@ def parse_html(html: str | bytes) -> Element:
 def html():
     """Parse a page: ``html(response.content).find("h1").text``."""
     return parse_html
+
+
+# --- Bibliographic services ---------------------------------------------------------
+
+
+@pytest.fixture
+def recorded_services(settings):
+    """Crossref, NCBI and ClinicalTrials.gov answering from recordings on a local
+    port (tests/references/recordings/); the link resolvers point at it too."""
+    from django.core.cache import cache
+
+    from tests.references.recorded_server import RecordedServer
+
+    server = RecordedServer().start()
+    for name, value in server.service_settings().items():
+        setattr(settings, name, value)
+    settings.MEDREVIEW_LINK_RESOLVERS = server.link_resolvers()
+    settings.MEDREVIEW_LOOKUP_TIMEOUT = 1.0
+    cache.clear()
+    yield server
+    server.stop()
+    cache.clear()

@@ -9,6 +9,7 @@ factories and ``editorial.services``, as the site makes it.
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 
 from articles.models import Article, Section
 from editorial.models import (
@@ -17,7 +18,7 @@ from editorial.models import (
     ReviewAssignment,
     ReviewerConflict,
 )
-from references.models import Reference
+from references.models import LinkCheck, Reference, ReferenceNotice
 from reviewers.models import AdvisoryBoardMember
 from tests.articles.factories import ArticleFactory, SectionFactory, UserFactory
 from tests.editorial.conftest import Workflow, make_editor, make_reviewer
@@ -122,4 +123,17 @@ def admin_records(world: SiteWorld) -> dict[str, object]:
         ),
         "outbound_email": OutboundEmail.objects.order_by("pk").first(),
         "policy": EditorialPolicy.objects.create(body="We review every answer."),
+        "reference_notice": ReferenceNotice.objects.create(
+            reference=world.reference,
+            kind=ReferenceNotice.Kind.CORRECTION,
+            notice_identifier="doi:10.5555/correction",
+            found_in="Crossref",
+        ),
+        "link_check": LinkCheck.objects.create(
+            reference=world.reference,
+            url="https://doi.org/10.5555/medreview",
+            outcome=LinkCheck.Outcome.OK,
+            status_code=200,
+            checked=timezone.now(),
+        ),
     }

@@ -167,6 +167,13 @@ ROUTES: dict[str, Entry] = {
     "admin/articles/article/<path:object_id>/transition/<str:transition_name>/": Entry(
         lambda w: _article_admin(w, "transition/reopen/"), "L L L L 200 200"
     ),
+    # Nothing pasted: back to the add form with a message, no service asked.
+    "admin/references/reference/lookup/": Entry(
+        lambda w: "/admin/references/reference/lookup/", "L L L L 302 302"
+    ),
+    "admin/references/reference/import/": Entry(
+        lambda w: "/admin/references/reference/import/", "L L L L 200 200"
+    ),
 }
 
 # The standard views the admin gives every registered model, by the end of their
@@ -258,6 +265,16 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     ),
     "editorial.outboundemail": AdminModel(
         lambda w: w.admin_records["outbound_email"],
+        editor="200 403 200 403 200 - 302",
+        superuser="200 403 200 403 200 - 302",
+    ),
+    "references.referencenotice": AdminModel(
+        lambda w: w.admin_records["reference_notice"],
+        editor="200 403 200 403 200 200 302",
+        superuser="200 403 200 403 200 200 302",
+    ),
+    "references.linkcheck": AdminModel(
+        lambda w: w.admin_records["link_check"],
         editor="200 403 200 403 200 - 302",
         superuser="200 403 200 403 200 - 302",
     ),

@@ -22,6 +22,7 @@ from editorial.services.assignments import (
 )
 from editorial.services.common import WorkflowError
 from editorial.services.decisions import review_decide
+from editorial.services.evidence import reference_notice_decide
 from editorial.services.rereview import rereview_start, rereviews_start_due
 from editorial.services.revisions import (
     ContentSave,
@@ -70,6 +71,7 @@ __all__ = [
     "record_content_change",
     "reference_save",
     "default_due_dates",
+    "reference_notice_decide",
     "review_decide",
     "review_start",
     "revision_warning",

@@ -12,7 +12,7 @@ from references.models import Reference
 from tests.articles.factories import ArticleFactory, EditorFactory, SectionFactory
 from tests.references.factories import ReferenceFactory
 
-MAX_ARTICLE_PAGE_QUERIES = 6
+MAX_ARTICLE_PAGE_QUERIES = 7
 
 
 @pytest.fixture

@@ -273,7 +273,8 @@ def test_the_assignment_page_reads_a_fixed_number_of_queries(
     second_round, client, reviewer_two, django_assert_max_num_queries
 ):
     """Session, user, assignment, the working copy, the frozen version, earlier
-    rounds: none of it is read per section or reference."""
+    rounds, the editors' notes on cited works: none of it is read per section or
+    reference."""
     for order in range(3, 23):
         SectionFactory(
             article=second_round[reviewer_two].article,
@@ -282,7 +283,7 @@ def test_the_assignment_page_reads_a_fixed_number_of_queries(
         )
     client.force_login(reviewer_two.user)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(desk_url(second_round[reviewer_two]))
 
     assert response.status_code == 200
