@@ -15,7 +15,7 @@ READER_TEXT_OVERRIDES = {models.TextField: {"form_class": ReaderTextField}}
 class SectionInline(admin.StackedInline):
     model = Section
     extra = 0
-    fields = ("order", "kind", "heading", "body")
+    fields = ("order", "kind", "heading", ("body", "patient_body"))
     ordering = ("order", "pk")
     formfield_overrides = READER_TEXT_OVERRIDES
 

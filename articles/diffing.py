@@ -157,7 +157,12 @@ def _section_label(section: dict[str, Any]) -> str:
 
 
 def _section_text(section: dict[str, Any]) -> str:
-    return f"[{section['kind']}] {section['heading']}\n{section['body']}"
+    text = f"[{section['kind']}] {section['heading']}\n{section['body']}"
+    # Versions frozen before patient versions existed have no such key.
+    patient_text = section.get("patient_body", "")
+    if patient_text:
+        text += "\n" + _("[Patient version]") + "\n" + patient_text
+    return text
 
 
 def _section_reading(section: dict[str, Any] | None) -> str | None:

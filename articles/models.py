@@ -23,6 +23,13 @@ class ArticleStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+class Audience(models.TextChoices):
+    """Who a page is written for; each section may have a patient version."""
+
+    PATIENT = "patient", _("Patient or caregiver")
+    CLINICIAN = "clinician", _("Healthcare professional")
+
+
 @dataclass(frozen=True)
 class ReviewStep:
     label: str
@@ -357,6 +364,15 @@ class Section(models.Model):
             "“### ” sub-headings. Cite with [@key] or [@key1; @key2]."
         ),
     )
+    patient_body = models.TextField(
+        _("patient version"),
+        blank=True,
+        help_text=_(
+            "The same content in plain language for patients and caregivers, in "
+            "Markdown with the same citation markers. Reviewed with the article. Left "
+            "blank, patients read the professional text with a short note."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -374,43 +390,52 @@ class Section(models.Model):
         The article's date and review state are not touched here: content is saved
         through ``editorial.services``, which decides what the save means."""
         self.body = markdown.normalise_text(self.body)
+        self.patient_body = markdown.normalise_text(self.patient_body)
         with transaction.atomic():
             super().save(*args, **kwargs)
             self.sync_citations()
 
     def clean(self):
-        if len(self.body) > SECTION_BODY_MAX_LENGTH:
-            raise ValidationError(
-                {
-                    "body": _(
-                        "This section has %(length)s characters; a section holds at "
-                        "most %(limit)s. Split it into two sections."
-                    )
-                    % {"length": len(self.body), "limit": SECTION_BODY_MAX_LENGTH}
-                }
-            )
-        depth = markdown.nesting_cut_depth(self.body)
+        errors = {}
+        for name in ("body", "patient_body"):
+            problem = self.text_problem(getattr(self, name))
+            if problem:
+                errors[name] = problem
+        if errors:
+            raise ValidationError(errors)
+
+    def text_problem(self, text: str) -> str | None:
+        """Why the professional text or the patient version cannot be saved."""
+        if len(text) > SECTION_BODY_MAX_LENGTH:
+            return _(
+                "This section has %(length)s characters; a section holds at most "
+                "%(limit)s. Split it into two sections."
+            ) % {"length": len(text), "limit": SECTION_BODY_MAX_LENGTH}
+        depth = markdown.nesting_cut_depth(text)
         if depth is not None:
-            raise ValidationError(
-                {
-                    "body": _(
-                        "Lists or quotes here nest %(depth)s levels deep, more than "
-                        "the page can show: the deepest levels would disappear. "
-                        "Flatten them."
-                    )
-                    % {"depth": depth}
-                }
-            )
-        unknown = self.unknown_citation_keys()
+            return _(
+                "Lists or quotes here nest %(depth)s levels deep, more than the page "
+                "can show: the deepest levels would disappear. Flatten them."
+            ) % {"depth": depth}
+        unknown = self.unknown_citation_keys(text)
         if unknown:
-            raise ValidationError({"body": unknown_keys_message(unknown)})
+            return unknown_keys_message(unknown)
+        return None
 
     @property
     def display_heading(self) -> str:
         return self.heading or self.get_kind_display()
 
-    def unknown_citation_keys(self) -> list[str]:
+    @property
+    def citation_keys(self) -> list[str]:
+        """Keys cited in either version, the professional text's first, so both
+        versions share the article's numbering."""
         keys = markdown.citation_keys(self.body)
+        extra = markdown.citation_keys(self.patient_body)
+        return keys + [key for key in extra if key not in keys]
+
+    def unknown_citation_keys(self, text: str) -> list[str]:
+        keys = markdown.citation_keys(text)
         known = set(
             Reference.objects.filter(citation_key__in=keys).values_list(
                 "citation_key", flat=True
@@ -419,8 +444,8 @@ class Section(models.Model):
         return [key for key in keys if key not in known]
 
     def sync_citations(self) -> None:
-        """Make the section's Citation rows match the markers in its body."""
-        keys = markdown.citation_keys(self.body)
+        """Make the section's Citation rows match the markers in both versions."""
+        keys = self.citation_keys
         references = {
             reference.citation_key: reference
             for reference in Reference.objects.filter(citation_key__in=keys)

@@ -21,6 +21,7 @@ from articles.models import (
     ApprovedVersion,
     Article,
     ArticleStatus,
+    Audience,
     Citation,
     ReviewStep,
     Section,
@@ -38,6 +39,9 @@ class RenderedSection:
     kind_label: str
     heading: str
     html: SafeString
+    # Patients asked, but the section has no patient version: the professional text
+    # is shown with a note.
+    patient_version_missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,11 @@ class ArticlePage:
     content: dict[str, Any]
     body: ArticleBody
     approved_version: ApprovedVersion | None
+    audience: str = Audience.CLINICIAN
+
+    @property
+    def for_patients(self) -> bool:
+        return self.audience == Audience.PATIENT
 
     @property
     def is_reviewed(self) -> bool:
@@ -159,7 +168,9 @@ def latest_approved_version(*, article: Article) -> ApprovedVersion | None:
     return article.approved_versions.order_by("-number").first()
 
 
-def article_page(*, article: Article) -> ArticlePage:
+def article_page(
+    *, article: Article, audience: str = Audience.CLINICIAN
+) -> ArticlePage:
     version = latest_approved_version(article=article)
     if version is None:
         content = article_content(article=article)
@@ -168,8 +179,9 @@ def article_page(*, article: Article) -> ArticlePage:
     return ArticlePage(
         article=article,
         content=content,
-        body=body_from_content(content),
+        body=body_from_content(content, audience=audience),
         approved_version=version,
+        audience=audience,
     )
 
 
@@ -318,6 +330,7 @@ def _content(article, sections_with_citations) -> dict[str, Any]:
                 "kind": section.kind,
                 "heading": section.heading,
                 "body": section.body,
+                "patient_body": section.patient_body,
                 "numbers": key_numbers,
             }
         )
@@ -332,8 +345,14 @@ def _content(article, sections_with_citations) -> dict[str, Any]:
     }
 
 
-def body_from_content(content: dict[str, Any]) -> ArticleBody:
-    """Render sections with citation numbers, and the numbered reference list."""
+def body_from_content(
+    content: dict[str, Any], *, audience: str = Audience.CLINICIAN
+) -> ArticleBody:
+    """Render sections with citation numbers, and the numbered reference list.
+
+    For patients, a section shows its patient version, or the professional text when
+    it has none (versions approved before patient versions existed have none).
+    """
     kinds = dict(Section.Kind.choices)
     # One tally for the whole article, so a source cited again in a later section
     # gets a new anchor (cite-N-2, …) rather than repeating the first section's id.
@@ -343,7 +362,11 @@ def body_from_content(content: dict[str, Any]) -> ArticleBody:
         context = markdown.CitationContext(
             numbers=section["numbers"], occurrences=counts
         )
-        html = markdown.render(section["body"], context)
+        patient_text = section.get("patient_body", "")
+        use_patient_text = audience == Audience.PATIENT and bool(patient_text.strip())
+        html = markdown.render(
+            patient_text if use_patient_text else section["body"], context
+        )
         kind_label = str(kinds.get(section["kind"], section["kind"]))
         rendered.append(
             RenderedSection(
@@ -351,6 +374,9 @@ def body_from_content(content: dict[str, Any]) -> ArticleBody:
                 kind_label=kind_label,
                 heading=section["heading"] or kind_label,
                 html=mark_safe(html),  # noqa: S308 - sanitised by nh3 in render()
+                patient_version_missing=(
+                    audience == Audience.PATIENT and not use_patient_text
+                ),
             )
         )
     numbered = [
@@ -373,7 +399,9 @@ def _correction_shown(correction: dict[str, str] | None):
     return datetime.fromisoformat(correction["date"]), correction["note"]
 
 
-def article_body(*, article: Article) -> ArticleBody:
+def article_body(
+    *, article: Article, audience: str = Audience.CLINICIAN
+) -> ArticleBody:
     """The working copy rendered (the reviewer desk and the public page before any
     approval)."""
-    return body_from_content(article_content(article=article))
+    return body_from_content(article_content(article=article), audience=audience)

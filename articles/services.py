@@ -44,6 +44,8 @@ def article_content_restore(
         section = current.get(data["id"]) or Section(article=article)
         for name in ("order", "kind", "heading", "body"):
             setattr(section, name, data[name])
+        # Versions from before patient versions existed have none.
+        section.patient_body = data.get("patient_body", "")
         section.full_clean(exclude=["article"])
         section._history_user = user
         section._change_reason = reason

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from articles import markdown
+from articles.models import Audience
 from articles.selectors import (
     article_content,
     body_from_content,
@@ -104,6 +105,9 @@ def _assignment_page(
     article = assignment.article
     working_copy = article_content(article=article)
     body = body_from_content(working_copy)
+    has_patient_version = any(
+        section["patient_body"] for section in working_copy["sections"]
+    )
     return render(
         request,
         "editorial/assignment.html",
@@ -114,6 +118,11 @@ def _assignment_page(
             "references": body.references,
             "comparisons": selectors.assignment_comparisons(
                 assignment=assignment, working_copy=working_copy
+            ),
+            "patient_sections": (
+                body_from_content(working_copy, audience=Audience.PATIENT).sections
+                if has_patient_version
+                else []
             ),
             "new_label": _("this working copy"),
             "earlier_rounds": selectors.earlier_rounds(article=article),

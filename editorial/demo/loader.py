@@ -239,6 +239,7 @@ class _Loader:
                     "kind": section.kind,
                     "heading": section.heading,
                     "body": markdown.normalise_text(section.body),
+                    "patient_body": markdown.normalise_text(section.patient_body),
                 },
                 label=_("section %(order)s (%(kind)s)")
                 % {"order": order, "kind": section.kind},

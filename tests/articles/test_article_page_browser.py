@@ -48,3 +48,24 @@ def test_the_page_fits_a_phone_and_loads_nothing_from_elsewhere(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+def test_a_reader_switches_to_the_patient_version_and_it_is_remembered(
+    browser_page, reference_page_article
+):
+    section = reference_page_article.sections.get(order=1)
+    section.patient_body = "Your tumour is tested first [@esmo2023]."
+    section.save()
+    page = browser_page
+    page.goto(reference_page_article.get_absolute_url())
+    assert page.get_by_text("Your tumour is tested first").count() == 0
+
+    page.get_by_label("Patient or caregiver").check()
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Your tumour is tested first").is_visible()
+    assert page.get_by_text("version for patients and caregivers").is_visible()
+
+    page.goto(reference_page_article.get_absolute_url())
+    assert page.get_by_text("Your tumour is tested first").is_visible()
+    assert page.get_by_label("Patient or caregiver").is_checked()
