@@ -21,7 +21,13 @@ from articles import markdown
 from articles.models import Section
 from articles.selectors import REFERENCE_FIELDS
 
-ARTICLE_FIELDS = ("title", "summary", "specialty", "keywords")
+ARTICLE_FIELDS = (
+    "title",
+    "summary",
+    "specialty",
+    "keywords",
+    "literature_reviewed_through",
+)
 
 
 @dataclass(frozen=True)
@@ -188,8 +194,13 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Comparison:
     Sections are matched by their identity (a section keeps its id across edits);
     references by their library id, listed in the newer numbering.
     """
+    # Versions frozen before a field existed lack its key: compared as empty.
     fields = [
-        _change(name.replace("_", " ").capitalize(), str(old[name]), str(new[name]))
+        _change(
+            name.replace("_", " ").capitalize(),
+            str(old.get(name) or ""),
+            str(new.get(name) or ""),
+        )
         for name in ARTICLE_FIELDS
     ]
 

@@ -95,7 +95,13 @@ class Article(WorkflowModelMixin, models.Model):
     moves when the content changes, never on a status change.
     """
 
-    CONTENT_FIELDS = ("title", "summary", "specialty", "keywords")
+    CONTENT_FIELDS = (
+        "title",
+        "summary",
+        "specialty",
+        "keywords",
+        "literature_reviewed_through",
+    )
 
     title = models.CharField(
         _("title"),
@@ -123,6 +129,15 @@ class Article(WorkflowModelMixin, models.Model):
         max_length=300,
         blank=True,
         help_text=_("Separated by commas."),
+    )
+    literature_reviewed_through = models.DateField(
+        _("literature reviewed through"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date up to which the writer searched the literature. Shown to readers "
+            "as part of the reviewed content: a change goes through review."
+        ),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

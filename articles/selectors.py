@@ -8,7 +8,7 @@ live page, the approved version and the review desk all show an article the same
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
@@ -98,6 +98,12 @@ class ArticlePage:
     @property
     def last_updated(self) -> datetime:
         return datetime.fromisoformat(self.content["last_updated"])
+
+    @property
+    def literature_reviewed_through(self) -> date | None:
+        # Versions approved before the field existed have no such key.
+        value = self.content.get("literature_reviewed_through")
+        return date.fromisoformat(value) if value else None
 
     @property
     def last_reviewed(self) -> datetime | None:
@@ -339,6 +345,11 @@ def _content(article, sections_with_citations) -> dict[str, Any]:
         "summary": article.summary,
         "specialty": article.specialty,
         "keywords": article.keywords,
+        "literature_reviewed_through": (
+            article.literature_reviewed_through.isoformat()
+            if article.literature_reviewed_through
+            else None
+        ),
         "last_updated": article.last_updated.isoformat(),
         "sections": sections,
         "references": references,

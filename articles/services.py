@@ -38,6 +38,11 @@ def article_content_restore(
     """
     for name in Article.CONTENT_FIELDS:
         setattr(article, name, past[name])
+    # Frozen as text; versions from before the field existed have none.
+    literature = past.get("literature_reviewed_through")
+    article.literature_reviewed_through = (
+        datetime.date.fromisoformat(literature) if literature else None
+    )
     current = {section.pk: section for section in article.sections.all()}
     kept = set()
     for data in past["sections"]:

@@ -106,7 +106,19 @@ class ArticleAdmin(
         "modified",
     )
     fieldsets = (
-        (None, {"fields": ("title", "slug", "summary", "specialty", "keywords")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "summary",
+                    "specialty",
+                    "keywords",
+                    "literature_reviewed_through",
+                )
+            },
+        ),
         (
             _("Review and publication"),
             {

@@ -6,6 +6,7 @@ order of first citation fixes the numbers on the page: in the lung cancer articl
 the guideline is 1, the drug label 2 and the research 3 to 7.
 """
 
+import datetime
 from dataclasses import dataclass
 
 GUIDELINES = "guidelines"
@@ -35,6 +36,8 @@ class DemoArticle:
     status: str  # an articles.models.ArticleStatus value
     sections: tuple[DemoSection, ...]
     published: bool = True
+    # Shown as "Literature reviewed through"; frozen with each approval.
+    literature_reviewed_through: datetime.date | None = None
     # Slug of the board member who reviews it; needed past Submitted.
     reviewer: str = ""
     # Members invited some days ago who have not answered yet: (slug, days ago). Their
@@ -202,6 +205,7 @@ NSCLC = DemoArticle(
     specialty="Oncology",
     keywords="non-small cell lung cancer, EGFR, ALK, osimertinib, molecular testing",
     status=UNDER_REVIEW,
+    literature_reviewed_through=datetime.date(2025, 9, 30),
     reviewer="amara-okafor",
     waiting_invitations=(("eleanor-whitfield", 4),),
     sections=(

@@ -173,6 +173,7 @@ class _Loader:
                 "summary": markdown.normalise_text(demo_article.summary),
                 "specialty": demo_article.specialty,
                 "keywords": demo_article.keywords,
+                "literature_reviewed_through": demo_article.literature_reviewed_through,
                 "published": demo_article.published,
                 "author": editor,
             }

@@ -1,6 +1,7 @@
 """The public article page: every part the reader expects, in order, cheaply."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -18,7 +19,9 @@ MAX_ARTICLE_PAGE_QUERIES = 6
 @pytest.fixture
 def page_on_a_known_date(client, html, time_machine, reference_page_article):
     """The reference article last changed on 11 June 2025, read a week later."""
-    time_machine.move_to(datetime.datetime(2025, 6, 11, 9, tzinfo=datetime.UTC))
+    time_machine.move_to(
+        datetime.datetime(2025, 6, 11, 9, 0, 0, 250_000, tzinfo=datetime.UTC)
+    )
     article = reference_page_article
     services.article_content_save(
         article=article,
@@ -223,3 +226,11 @@ def test_the_article_list_costs_the_same_few_queries_whatever_its_length(
         len(html(response.content).find("ul", class_="article-list").find_all("h2"))
         == 32
     )
+
+
+def test_machine_readable_dates_have_no_fractions_of_a_second(page_on_a_known_date):
+    # The Nu HTML Checker rejects microseconds in <time datetime>.
+    values = [time.attrs["datetime"] for time in page_on_a_known_date.find_all("time")]
+    assert values
+    for value in values:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d[+-]\d{4})?", value), value
