@@ -119,6 +119,24 @@ class ArticlePage:
         return review_steps(status)
 
 
+def page_citation(*, page: ArticlePage, url: str, accessed: date) -> str:
+    """The page's own reference in Vancouver style, for readers who cite it:
+    writer, title, medium, publisher, year, update and access dates, address."""
+    writer = page.article.author
+    initials = "".join(part[0] for part in writer.first_name.split() if part)
+    author = f"{writer.last_name} {initials}".strip() if writer.last_name else ""
+    published = page.article.first_published_at or page.article.created
+    parts = [
+        f"{author}. " if author else "",
+        f"{page.title.rstrip('.')} [Internet]. ",
+        f"Medreview; {published:%Y} ",
+        f"[updated {page.last_updated:%Y %b} {page.last_updated.day}; ",
+        f"cited {accessed:%Y %b} {accessed.day}]. ",
+        f"Available from: {url}",
+    ]
+    return "".join(parts)
+
+
 def public_articles() -> QuerySet[Article]:
     return Article.objects.public().order_by("-last_updated")
 
@@ -167,7 +185,7 @@ def public_article_listings() -> list[ArticleListing]:
 
 def public_article(*, slug: str) -> Article:
     """The published article with this slug, or 404 (unpublished ones included)."""
-    return get_object_or_404(public_articles(), slug=slug)
+    return get_object_or_404(public_articles().select_related("author"), slug=slug)
 
 
 def latest_approved_version(*, article: Article) -> ApprovedVersion | None:

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
@@ -62,6 +63,7 @@ def article_page_response(
 ) -> HttpResponse:
     """The public article page; previews for editors and reviewers render the same
     template from the same context, with a preview banner and no indexing."""
+    page_url = request.build_absolute_uri(article.get_absolute_url())
     response = render(
         request,
         "articles/detail.html",
@@ -76,6 +78,10 @@ def article_page_response(
             ),
             "editors_email": settings.MEDREVIEW_EDITORS_EMAIL,
             "preview": preview,
+            "page_url": page_url,
+            "citation": selectors.page_citation(
+                page=page, url=page_url, accessed=timezone.localdate()
+            ),
         },
     )
     if preview:
