@@ -145,6 +145,18 @@ class Article(WorkflowModelMixin, models.Model):
         related_name="authored_articles",
         verbose_name=_("author"),
     )
+    writer = models.ForeignKey(
+        "reviewers.Writer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("writer"),
+        help_text=_(
+            "Named in the byline with their credentials and disclosure. Left blank, "
+            "the page names no writer."
+        ),
+    )
     status = FSMField(
         _("review status"),
         max_length=20,
@@ -549,6 +561,13 @@ class ApprovedVersion(models.Model):
     approved_at = models.DateTimeField(_("approved at"))
     content = models.JSONField(_("content"))
     approvers = models.JSONField(_("approved by"), default=list)
+    reviewers = models.ManyToManyField(
+        "reviewers.AdvisoryBoardMember",
+        blank=True,
+        related_name="approved_versions",
+        verbose_name=_("reviewers"),
+        help_text=_("The approvers as board records, for their public pages."),
+    )
 
     class Meta:
         ordering = ["article", "-number"]

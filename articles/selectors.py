@@ -185,7 +185,9 @@ def public_article_listings() -> list[ArticleListing]:
 
 def public_article(*, slug: str) -> Article:
     """The published article with this slug, or 404 (unpublished ones included)."""
-    return get_object_or_404(public_articles().select_related("author"), slug=slug)
+    return get_object_or_404(
+        public_articles().select_related("author", "writer"), slug=slug
+    )
 
 
 def latest_approved_version(*, article: Article) -> ApprovedVersion | None:

@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 
 from articles.models import ApprovedVersion, Article, Section
 from articles.selectors import article_content
@@ -16,15 +17,20 @@ def approved_version_create(
     approved_at: datetime.datetime,
 ) -> ApprovedVersion:
     """Freeze the article as approved: content, numbering, references, approvers."""
-    latest = article.approved_versions.order_by("-number").first()
-    return ApprovedVersion.objects.create(
-        article=article,
-        number=(latest.number + 1) if latest else 1,
-        review_round=article.review_round - 1,
-        approved_at=approved_at,
-        content=article_content(article=article),
-        approvers=approvers,
-    )
+    with transaction.atomic():
+        latest = article.approved_versions.order_by("-number").first()
+        version = ApprovedVersion.objects.create(
+            article=article,
+            number=(latest.number + 1) if latest else 1,
+            review_round=article.review_round - 1,
+            approved_at=approved_at,
+            content=article_content(article=article),
+            approvers=approvers,
+        )
+        version.reviewers.set(
+            [item["member_id"] for item in approvers if item.get("member_id")]
+        )
+    return version
 
 
 def article_content_restore(

@@ -18,7 +18,7 @@ from editorial.models import (
     ReviewerConflict,
 )
 from references.models import Reference
-from reviewers.models import AdvisoryBoardMember
+from reviewers.models import AdvisoryBoardMember, Writer
 from tests.articles.factories import ArticleFactory, SectionFactory, UserFactory
 from tests.editorial.conftest import Workflow, make_editor, make_reviewer
 from tests.references.factories import ReferenceFactory
@@ -122,4 +122,5 @@ def admin_records(world: SiteWorld) -> dict[str, object]:
         ),
         "outbound_email": OutboundEmail.objects.order_by("pk").first(),
         "policy": EditorialPolicy.objects.create(body="We review every answer."),
+        "writer": Writer.objects.create(display_name="Maria Ortega", credentials="MD"),
     }

@@ -266,6 +266,11 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         editor="200 200 200 403 200 200 302",
         superuser="200 200 200 200 200 200 302",
     ),
+    "reviewers.writer": AdminModel(
+        lambda w: w.admin_records["writer"],
+        editor="403 403 403 403 403 403 302",
+        superuser="200 200 200 200 200 200 302",
+    ),
 }
 
 
