@@ -100,6 +100,15 @@ class ArticlePage:
         return datetime.fromisoformat(self.content["last_updated"])
 
     @property
+    def specialty(self) -> str:
+        return self.content["specialty"]
+
+    @property
+    def article_keywords(self) -> list[str]:
+        words = self.content["keywords"].split(",")
+        return [word.strip() for word in words if word.strip()]
+
+    @property
     def literature_reviewed_through(self) -> date | None:
         # Versions approved before the field existed have no such key.
         value = self.content.get("literature_reviewed_through")

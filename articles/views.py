@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from articles import selectors
+from articles import selectors, structured_data
 from articles.models import Article, Audience
 
 AUDIENCE_COOKIE = "medreview_audience"
@@ -81,6 +81,11 @@ def article_page_response(
             "page_url": page_url,
             "citation": selectors.page_citation(
                 page=page, url=page_url, accessed=timezone.localdate()
+            ),
+            "structured_data": ""
+            if preview
+            else structured_data.as_script_content(
+                structured_data.medical_web_page(page=page, request=request)
             ),
         },
     )

@@ -81,6 +81,7 @@ ROUTES: dict[str, Entry] = {
     "editorial-policy/": Entry(
         lambda w: "/editorial-policy/", "200 200 200 200 200 200"
     ),
+    "favicon.ico": Entry(lambda w: "/favicon.ico", "301 301 301 301 301 301"),
     "accounts/login/": Entry(lambda w: "/accounts/login/", "200 200 200 200 200 200"),
     "accounts/logout/": Entry(
         lambda w: "/accounts/logout/", "302 302 302 302 302 302", "post"
