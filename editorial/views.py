@@ -43,18 +43,34 @@ def reviewer_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        member = getattr(request.user, "board_member", None)
-        if (
-            member is None
-            or not member.is_active
-            or not request.user.has_perm("articles.review_article")
-        ):
+        if not is_reviewer(request.user):
             raise PermissionDenied(
                 _("The reviewer desk is for members of the Medical Advisory Board.")
             )
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def is_reviewer(user) -> bool:
+    member = getattr(user, "board_member", None)
+    return (
+        member is not None
+        and member.is_active
+        and user.has_perm("articles.review_article")
+    )
+
+
+@require_safe
+@login_required
+def after_sign_in(request):
+    """Where signing in leads when no page asked for it: reviewers to their desk,
+    editors to the admin, anyone else to the articles."""
+    if is_reviewer(request.user):
+        return redirect("editorial:desk")
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return redirect("articles:list")
 
 
 def _own_assignment(request, pk: int):

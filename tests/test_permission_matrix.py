@@ -83,6 +83,7 @@ ROUTES: dict[str, Entry] = {
     ),
     "favicon.ico": Entry(lambda w: "/favicon.ico", "301 301 301 301 301 301"),
     "accounts/login/": Entry(lambda w: "/accounts/login/", "200 200 200 200 200 200"),
+    "accounts/welcome/": Entry(lambda w: "/accounts/welcome/", "L 302 302 302 302 302"),
     "accounts/logout/": Entry(
         lambda w: "/accounts/logout/", "302 302 302 302 302 302", "post"
     ),

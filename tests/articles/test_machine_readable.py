@@ -113,6 +113,7 @@ def test_every_public_page_has_a_description(client, html, board_member):
         board_member.get_absolute_url(),
         reverse("editorial:policy"),
         reverse("login"),
+        "/no-such-page/",
     ]
     for address in addresses:
         page = html(client.get(address).content)
