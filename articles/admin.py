@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db import models
 
 from articles.forms import ReaderTextField
-from articles.models import ApprovedVersion, Citation, Section
+from articles.models import ApprovedVersion, Citation, Correction, Section
 from config.history import ReadOnlyHistoryAdmin
 
 # Bodies and the short answer compare as readers see them (see ``ReaderTextField``).
@@ -18,6 +18,14 @@ class SectionInline(admin.StackedInline):
     fields = ("order", "kind", "heading", ("body", "patient_body"))
     ordering = ("order", "pk")
     formfield_overrides = READER_TEXT_OVERRIDES
+
+
+class CorrectionInline(admin.TabularInline):
+    """Dated correction notes, shown to readers at once."""
+
+    model = Correction
+    extra = 0
+    fields = ("corrected_on", "note")
 
 
 class ReadOnlyAdminMixin:

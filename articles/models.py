@@ -582,3 +582,32 @@ class ApprovedVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} — v{self.number} ({self.approved_at:%Y-%m-%d})"
+
+
+class Correction(models.Model):
+    """A dated note telling readers what was corrected on the page and when.
+
+    Corrections are shown as soon as they are saved: the corrected content itself goes
+    through review like any edit; the note says openly that it changed."""
+
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        verbose_name=_("article"),
+    )
+    corrected_on = models.DateField(_("corrected on"), default=timezone.localdate)
+    note = models.TextField(
+        _("note"),
+        help_text=_("What was wrong and what the page says now, in a sentence or two."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-corrected_on", "-pk"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self) -> str:
+        return f"{self.corrected_on:%Y-%m-%d}: {self.note[:60]}"

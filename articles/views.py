@@ -72,6 +72,7 @@ def article_page_response(
             "page": page,
             "sections": page.body.sections,
             "references": page.body.references,
+            "corrections": list(article.corrections.all()),
             "audience": page.audience,
             "other_audience": (
                 Audience.CLINICIAN if page.for_patients else Audience.PATIENT

@@ -13,7 +13,9 @@ from references.models import Reference
 from tests.articles.factories import ArticleFactory, EditorFactory, SectionFactory
 from tests.references.factories import ReferenceFactory
 
-MAX_ARTICLE_PAGE_QUERIES = 6
+# Article (with writer), latest approved version, sections, citations, corrections,
+# plus the transaction's BEGIN and COMMIT.
+MAX_ARTICLE_PAGE_QUERIES = 7
 
 
 @pytest.fixture
