@@ -31,7 +31,7 @@ from editorial.models import AssignmentState, EditorialPolicy, ReviewAssignment
 @require_safe
 def editorial_policy(request):
     policy = EditorialPolicy.objects.order_by("-updated").first()
-    html = mark_safe(markdown.render(policy.body)) if policy else ""  # noqa: S308 - sanitised
+    html = mark_safe(markdown.render_page(policy.body)) if policy else ""  # noqa: S308 - sanitised
     return render(
         request, "editorial/policy.html", {"policy": policy, "policy_html": html}
     )
