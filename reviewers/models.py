@@ -24,7 +24,20 @@ class BoardMemberQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class AdvisoryBoardMember(models.Model):
+class NamedWithCredentials:
+    """People named publicly as "Name, credentials" (members and writers)."""
+
+    display_name: str
+    credentials: str
+
+    @property
+    def name_with_credentials(self) -> str:
+        if self.credentials:
+            return f"{self.display_name}, {self.credentials}"
+        return self.display_name
+
+
+class AdvisoryBoardMember(NamedWithCredentials, models.Model):
     """A member of the Medical Advisory Board; with a user account they can review."""
 
     user = models.OneToOneField(
@@ -87,12 +100,6 @@ class AdvisoryBoardMember(models.Model):
         return reverse("reviewers:member", kwargs={"slug": self.slug})
 
     @property
-    def name_with_credentials(self) -> str:
-        if self.credentials:
-            return f"{self.display_name}, {self.credentials}"
-        return self.display_name
-
-    @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
@@ -121,7 +128,7 @@ class AdvisoryBoardMember(models.Model):
         return reviewed
 
 
-class Writer(models.Model):
+class Writer(NamedWithCredentials, models.Model):
     """A person who writes articles, named in their byline like the reviewers are:
     with credentials and a conflict-of-interest disclosure."""
 
@@ -155,9 +162,3 @@ class Writer(models.Model):
 
     def __str__(self) -> str:
         return self.name_with_credentials
-
-    @property
-    def name_with_credentials(self) -> str:
-        if self.credentials:
-            return f"{self.display_name}, {self.credentials}"
-        return self.display_name
