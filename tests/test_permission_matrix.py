@@ -270,7 +270,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     ),
     "reviewers.writer": AdminModel(
         lambda w: w.admin_records["writer"],
-        editor="403 403 403 403 403 403 302",
+        editor="200 200 200 403 200 200 302",
         superuser="200 200 200 200 200 200 302",
     ),
 }

@@ -124,6 +124,7 @@ class ArticleAdmin(
             {
                 "fields": (
                     "author",
+                    "writer",
                     "status",
                     "review_round",
                     "required_approvals",
