@@ -177,6 +177,12 @@ def _section_reading(section: dict[str, Any] | None) -> str | None:
         return None
     context = markdown.CitationContext(numbers=section["numbers"])
     text = markdown.render_text(section["body"], context)
+    # Reviewers approve the patient version too, so they see its changes.
+    patient_text = section.get("patient_body", "")
+    if patient_text:
+        patient_context = markdown.CitationContext(numbers=section["numbers"])
+        text += "\n" + _("Patient version:") + "\n"
+        text += markdown.render_text(patient_text, patient_context)
     return f"{section['heading']}\n{text}" if section["heading"] else text
 
 

@@ -220,3 +220,19 @@ def test_an_edited_patient_version_waits_for_approval(
     text = page.find("article").normalised_text
     assert PATIENT_TEXT in text
     assert "An unreviewed rewrite." not in text
+
+
+@pytest.mark.django_db
+def test_reviewers_see_the_words_changed_in_a_patient_version(
+    article_with_patient_version,
+):
+    article = article_with_patient_version
+    before = article_content(article=article)
+    section = article.sections.get(order=1)
+    section.patient_body = "A daily tablet aimed at the change is tried first."
+    section.save()
+
+    comparison = diffing.compare(before, article_content(article=article))
+    [changed] = [change for change in comparison.sections if change.is_changed]
+    assert "Patient version:" in changed.words
+    assert "gene" in changed.words and "diff-words__removed" in changed.words
