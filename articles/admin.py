@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db import models
 
 from articles.forms import ReaderTextField
-from articles.models import ApprovedVersion, Citation, Section
+from articles.models import ApprovedVersion, Citation, Correction, Section
 from config.history import ReadOnlyHistoryAdmin
 
 # Bodies and the short answer compare as readers see them (see ``ReaderTextField``).
@@ -15,9 +15,17 @@ READER_TEXT_OVERRIDES = {models.TextField: {"form_class": ReaderTextField}}
 class SectionInline(admin.StackedInline):
     model = Section
     extra = 0
-    fields = ("order", "kind", "heading", "body")
+    fields = ("order", "kind", "heading", ("body", "patient_body"))
     ordering = ("order", "pk")
     formfield_overrides = READER_TEXT_OVERRIDES
+
+
+class CorrectionInline(admin.TabularInline):
+    """Dated correction notes, shown to readers at once."""
+
+    model = Correction
+    extra = 0
+    fields = ("corrected_on", "note")
 
 
 class ReadOnlyAdminMixin:

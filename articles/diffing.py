@@ -21,7 +21,13 @@ from articles import markdown
 from articles.models import Section
 from articles.selectors import REFERENCE_FIELDS
 
-ARTICLE_FIELDS = ("title", "summary", "specialty", "keywords")
+ARTICLE_FIELDS = (
+    "title",
+    "summary",
+    "specialty",
+    "keywords",
+    "literature_reviewed_through",
+)
 
 
 @dataclass(frozen=True)
@@ -157,7 +163,12 @@ def _section_label(section: dict[str, Any]) -> str:
 
 
 def _section_text(section: dict[str, Any]) -> str:
-    return f"[{section['kind']}] {section['heading']}\n{section['body']}"
+    text = f"[{section['kind']}] {section['heading']}\n{section['body']}"
+    # Versions frozen before patient versions existed have no such key.
+    patient_text = section.get("patient_body", "")
+    if patient_text:
+        text += "\n" + _("[Patient version]") + "\n" + patient_text
+    return text
 
 
 def _section_reading(section: dict[str, Any] | None) -> str | None:
@@ -166,6 +177,12 @@ def _section_reading(section: dict[str, Any] | None) -> str | None:
         return None
     context = markdown.CitationContext(numbers=section["numbers"])
     text = markdown.render_text(section["body"], context)
+    # Reviewers approve the patient version too, so they see its changes.
+    patient_text = section.get("patient_body", "")
+    if patient_text:
+        patient_context = markdown.CitationContext(numbers=section["numbers"])
+        text += "\n" + _("Patient version:") + "\n"
+        text += markdown.render_text(patient_text, patient_context)
     return f"{section['heading']}\n{text}" if section["heading"] else text
 
 
@@ -183,8 +200,13 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> Comparison:
     Sections are matched by their identity (a section keeps its id across edits);
     references by their library id, listed in the newer numbering.
     """
+    # Versions frozen before a field existed lack its key: compared as empty.
     fields = [
-        _change(name.replace("_", " ").capitalize(), str(old[name]), str(new[name]))
+        _change(
+            name.replace("_", " ").capitalize(),
+            str(old.get(name) or ""),
+            str(new.get(name) or ""),
+        )
         for name in ARTICLE_FIELDS
     ]
 

@@ -122,14 +122,17 @@ def _render_citation(self, tokens, idx, options, env) -> str:
 
 
 def _render_heading_open(self, tokens, idx, options, env) -> str:
-    return f"<h{_body_heading_level(tokens[idx].tag)}>"
+    return f"<h{_body_heading_level(tokens[idx].tag, env)}>"
 
 
 def _render_heading_close(self, tokens, idx, options, env) -> str:
-    return f"</h{_body_heading_level(tokens[idx].tag)}>\n"
+    return f"</h{_body_heading_level(tokens[idx].tag, env)}>\n"
 
 
-def _body_heading_level(tag: str) -> int:
+def _body_heading_level(tag: str, env) -> int:
+    shift = env.get("heading_shift")
+    if shift is not None:
+        return min(int(tag[1]) + shift, 6)
     return max(int(tag[1]), FIRST_BODY_HEADING_LEVEL)
 
 
@@ -209,10 +212,10 @@ def citation_keys(body: str) -> list[str]:
     return keys
 
 
-def sanitise(html: str) -> str:
+def sanitise(html: str, *, extra_tags: frozenset[str] = frozenset()) -> str:
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=ALLOWED_TAGS | extra_tags,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
@@ -245,3 +248,17 @@ def render_text(body: str, context: CitationContext | None = None) -> str:
     text = unescape(nh3.clean(html, tags=set()))
     lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def render_page(body: str, *, top_heading_level: int = 2) -> str:
+    """Render a document that is a page's whole content under its h1 (the editorial
+    policy): its highest heading becomes ``top_heading_level`` and the others keep
+    their depth below it, so the outline skips no level."""
+    tokens = _parser.parse(body or "")
+    levels = [int(token.tag[1]) for token in tokens if token.type == "heading_open"]
+    env = {
+        "citations": CitationContext(numbers={}),
+        "heading_shift": top_heading_level - min(levels, default=top_heading_level),
+    }
+    html = _parser.renderer.render(tokens, _parser.options, env)
+    return sanitise(html, extra_tags=frozenset({"h2"}))

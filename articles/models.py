@@ -23,6 +23,13 @@ class ArticleStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+class Audience(models.TextChoices):
+    """Who a page is written for; each section may have a patient version."""
+
+    PATIENT = "patient", _("Patient or caregiver")
+    CLINICIAN = "clinician", _("Healthcare professional")
+
+
 @dataclass(frozen=True)
 class ReviewStep:
     label: str
@@ -88,7 +95,13 @@ class Article(WorkflowModelMixin, models.Model):
     moves when the content changes, never on a status change.
     """
 
-    CONTENT_FIELDS = ("title", "summary", "specialty", "keywords")
+    CONTENT_FIELDS = (
+        "title",
+        "summary",
+        "specialty",
+        "keywords",
+        "literature_reviewed_through",
+    )
 
     title = models.CharField(
         _("title"),
@@ -117,11 +130,32 @@ class Article(WorkflowModelMixin, models.Model):
         blank=True,
         help_text=_("Separated by commas."),
     )
+    literature_reviewed_through = models.DateField(
+        _("literature reviewed through"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date up to which the writer searched the literature. Shown to readers "
+            "as part of the reviewed content: a change goes through review."
+        ),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="authored_articles",
         verbose_name=_("author"),
+    )
+    writer = models.ForeignKey(
+        "reviewers.Writer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        verbose_name=_("writer"),
+        help_text=_(
+            "Named in the byline with their credentials and disclosure. Left blank, "
+            "the page names no writer."
+        ),
     )
     status = FSMField(
         _("review status"),
@@ -357,6 +391,15 @@ class Section(models.Model):
             "“### ” sub-headings. Cite with [@key] or [@key1; @key2]."
         ),
     )
+    patient_body = models.TextField(
+        _("patient version"),
+        blank=True,
+        help_text=_(
+            "The same content in plain language for patients and caregivers, in "
+            "Markdown with the same citation markers. Reviewed with the article. Left "
+            "blank, patients read the professional text with a short note."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -374,43 +417,52 @@ class Section(models.Model):
         The article's date and review state are not touched here: content is saved
         through ``editorial.services``, which decides what the save means."""
         self.body = markdown.normalise_text(self.body)
+        self.patient_body = markdown.normalise_text(self.patient_body)
         with transaction.atomic():
             super().save(*args, **kwargs)
             self.sync_citations()
 
     def clean(self):
-        if len(self.body) > SECTION_BODY_MAX_LENGTH:
-            raise ValidationError(
-                {
-                    "body": _(
-                        "This section has %(length)s characters; a section holds at "
-                        "most %(limit)s. Split it into two sections."
-                    )
-                    % {"length": len(self.body), "limit": SECTION_BODY_MAX_LENGTH}
-                }
-            )
-        depth = markdown.nesting_cut_depth(self.body)
+        errors = {}
+        for name in ("body", "patient_body"):
+            problem = self.text_problem(getattr(self, name))
+            if problem:
+                errors[name] = problem
+        if errors:
+            raise ValidationError(errors)
+
+    def text_problem(self, text: str) -> str | None:
+        """Why the professional text or the patient version cannot be saved."""
+        if len(text) > SECTION_BODY_MAX_LENGTH:
+            return _(
+                "This section has %(length)s characters; a section holds at most "
+                "%(limit)s. Split it into two sections."
+            ) % {"length": len(text), "limit": SECTION_BODY_MAX_LENGTH}
+        depth = markdown.nesting_cut_depth(text)
         if depth is not None:
-            raise ValidationError(
-                {
-                    "body": _(
-                        "Lists or quotes here nest %(depth)s levels deep, more than "
-                        "the page can show: the deepest levels would disappear. "
-                        "Flatten them."
-                    )
-                    % {"depth": depth}
-                }
-            )
-        unknown = self.unknown_citation_keys()
+            return _(
+                "Lists or quotes here nest %(depth)s levels deep, more than the page "
+                "can show: the deepest levels would disappear. Flatten them."
+            ) % {"depth": depth}
+        unknown = self.unknown_citation_keys(text)
         if unknown:
-            raise ValidationError({"body": unknown_keys_message(unknown)})
+            return unknown_keys_message(unknown)
+        return None
 
     @property
     def display_heading(self) -> str:
         return self.heading or self.get_kind_display()
 
-    def unknown_citation_keys(self) -> list[str]:
+    @property
+    def citation_keys(self) -> list[str]:
+        """Keys cited in either version, the professional text's first, so both
+        versions share the article's numbering."""
         keys = markdown.citation_keys(self.body)
+        extra = markdown.citation_keys(self.patient_body)
+        return keys + [key for key in extra if key not in keys]
+
+    def unknown_citation_keys(self, text: str) -> list[str]:
+        keys = markdown.citation_keys(text)
         known = set(
             Reference.objects.filter(citation_key__in=keys).values_list(
                 "citation_key", flat=True
@@ -419,8 +471,8 @@ class Section(models.Model):
         return [key for key in keys if key not in known]
 
     def sync_citations(self) -> None:
-        """Make the section's Citation rows match the markers in its body."""
-        keys = markdown.citation_keys(self.body)
+        """Make the section's Citation rows match the markers in both versions."""
+        keys = self.citation_keys
         references = {
             reference.citation_key: reference
             for reference in Reference.objects.filter(citation_key__in=keys)
@@ -509,6 +561,13 @@ class ApprovedVersion(models.Model):
     approved_at = models.DateTimeField(_("approved at"))
     content = models.JSONField(_("content"))
     approvers = models.JSONField(_("approved by"), default=list)
+    reviewers = models.ManyToManyField(
+        "reviewers.AdvisoryBoardMember",
+        blank=True,
+        related_name="approved_versions",
+        verbose_name=_("reviewers"),
+        help_text=_("The approvers as board records, for their public pages."),
+    )
 
     class Meta:
         ordering = ["article", "-number"]
@@ -523,3 +582,32 @@ class ApprovedVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} — v{self.number} ({self.approved_at:%Y-%m-%d})"
+
+
+class Correction(models.Model):
+    """A dated note telling readers what was corrected on the page and when.
+
+    Corrections are shown as soon as they are saved: the corrected content itself goes
+    through review like any edit; the note says openly that it changed."""
+
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        verbose_name=_("article"),
+    )
+    corrected_on = models.DateField(_("corrected on"), default=timezone.localdate)
+    note = models.TextField(
+        _("note"),
+        help_text=_("What was wrong and what the page says now, in a sentence or two."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-corrected_on", "-pk"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self) -> str:
+        return f"{self.corrected_on:%Y-%m-%d}: {self.note[:60]}"

@@ -8,7 +8,7 @@ live page, the approved version and the review desk all show an article the same
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
@@ -21,6 +21,7 @@ from articles.models import (
     ApprovedVersion,
     Article,
     ArticleStatus,
+    Audience,
     Citation,
     ReviewStep,
     Section,
@@ -38,6 +39,9 @@ class RenderedSection:
     kind_label: str
     heading: str
     html: SafeString
+    # Patients asked, but the section has no patient version: the professional text
+    # is shown with a note.
+    patient_version_missing: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,11 @@ class ArticlePage:
     content: dict[str, Any]
     body: ArticleBody
     approved_version: ApprovedVersion | None
+    audience: str = Audience.CLINICIAN
+
+    @property
+    def for_patients(self) -> bool:
+        return self.audience == Audience.PATIENT
 
     @property
     def is_reviewed(self) -> bool:
@@ -93,6 +102,21 @@ class ArticlePage:
         return datetime.fromisoformat(self.content["last_updated"])
 
     @property
+    def specialty(self) -> str:
+        return self.content["specialty"]
+
+    @property
+    def article_keywords(self) -> list[str]:
+        words = self.content["keywords"].split(",")
+        return [word.strip() for word in words if word.strip()]
+
+    @property
+    def literature_reviewed_through(self) -> date | None:
+        # Versions approved before the field existed have no such key.
+        value = self.content.get("literature_reviewed_through")
+        return date.fromisoformat(value) if value else None
+
+    @property
     def last_reviewed(self) -> datetime | None:
         return self.approved_version.approved_at if self.approved_version else None
 
@@ -104,6 +128,24 @@ class ArticlePage:
     def review_steps(self) -> list[ReviewStep]:
         status = ArticleStatus.APPROVED if self.is_reviewed else self.article.status
         return review_steps(status)
+
+
+def page_citation(*, page: ArticlePage, url: str, accessed: date) -> str:
+    """The page's own reference in Vancouver style, for readers who cite it:
+    writer, title, medium, publisher, year, update and access dates, address."""
+    writer = page.article.author
+    initials = "".join(part[0] for part in writer.first_name.split() if part)
+    author = f"{writer.last_name} {initials}".strip() if writer.last_name else ""
+    published = page.article.first_published_at or page.article.created
+    parts = [
+        f"{author}. " if author else "",
+        f"{page.title.rstrip('.')} [Internet]. ",
+        f"Medreview; {published:%Y} ",
+        f"[updated {page.last_updated:%Y %b} {page.last_updated.day}; ",
+        f"cited {accessed:%Y %b} {accessed.day}]. ",
+        f"Available from: {url}",
+    ]
+    return "".join(parts)
 
 
 def public_articles() -> QuerySet[Article]:
@@ -154,14 +196,18 @@ def public_article_listings() -> list[ArticleListing]:
 
 def public_article(*, slug: str) -> Article:
     """The published article with this slug, or 404 (unpublished ones included)."""
-    return get_object_or_404(public_articles(), slug=slug)
+    return get_object_or_404(
+        public_articles().select_related("author", "writer"), slug=slug
+    )
 
 
 def latest_approved_version(*, article: Article) -> ApprovedVersion | None:
     return article.approved_versions.order_by("-number").first()
 
 
-def article_page(*, article: Article) -> ArticlePage:
+def article_page(
+    *, article: Article, audience: str = Audience.CLINICIAN
+) -> ArticlePage:
     version = latest_approved_version(article=article)
     if version is None:
         content = article_content(article=article)
@@ -170,8 +216,9 @@ def article_page(*, article: Article) -> ArticlePage:
     return ArticlePage(
         article=article,
         content=content,
-        body=body_from_content(content),
+        body=body_from_content(content, audience=audience),
         approved_version=version,
+        audience=audience,
     )
 
 
@@ -320,6 +367,7 @@ def _content(article, sections_with_citations) -> dict[str, Any]:
                 "kind": section.kind,
                 "heading": section.heading,
                 "body": section.body,
+                "patient_body": section.patient_body,
                 "numbers": key_numbers,
             }
         )
@@ -328,14 +376,25 @@ def _content(article, sections_with_citations) -> dict[str, Any]:
         "summary": article.summary,
         "specialty": article.specialty,
         "keywords": article.keywords,
+        "literature_reviewed_through": (
+            article.literature_reviewed_through.isoformat()
+            if article.literature_reviewed_through
+            else None
+        ),
         "last_updated": article.last_updated.isoformat(),
         "sections": sections,
         "references": references,
     }
 
 
-def body_from_content(content: dict[str, Any]) -> ArticleBody:
-    """Render sections with citation numbers, and the numbered reference list."""
+def body_from_content(
+    content: dict[str, Any], *, audience: str = Audience.CLINICIAN
+) -> ArticleBody:
+    """Render sections with citation numbers, and the numbered reference list.
+
+    For patients, a section shows its patient version, or the professional text when
+    it has none (versions approved before patient versions existed have none).
+    """
     kinds = dict(Section.Kind.choices)
     # One tally for the whole article, so a source cited again in a later section
     # gets a new anchor (cite-N-2, …) rather than repeating the first section's id.
@@ -345,7 +404,11 @@ def body_from_content(content: dict[str, Any]) -> ArticleBody:
         context = markdown.CitationContext(
             numbers=section["numbers"], occurrences=counts
         )
-        html = markdown.render(section["body"], context)
+        patient_text = section.get("patient_body", "")
+        use_patient_text = audience == Audience.PATIENT and bool(patient_text.strip())
+        html = markdown.render(
+            patient_text if use_patient_text else section["body"], context
+        )
         kind_label = str(kinds.get(section["kind"], section["kind"]))
         rendered.append(
             RenderedSection(
@@ -353,6 +416,9 @@ def body_from_content(content: dict[str, Any]) -> ArticleBody:
                 kind_label=kind_label,
                 heading=section["heading"] or kind_label,
                 html=mark_safe(html),  # noqa: S308 - sanitised by nh3 in render()
+                patient_version_missing=(
+                    audience == Audience.PATIENT and not use_patient_text
+                ),
             )
         )
     notes = confirmed_reader_notes(
@@ -397,7 +463,9 @@ def confirmed_reader_notes(*, reference_ids: list[int | None]) -> dict[int, list
     return notes
 
 
-def article_body(*, article: Article) -> ArticleBody:
+def article_body(
+    *, article: Article, audience: str = Audience.CLINICIAN
+) -> ArticleBody:
     """The working copy rendered (the reviewer desk and the public page before any
     approval)."""
-    return body_from_content(article_content(article=article))
+    return body_from_content(article_content(article=article), audience=audience)

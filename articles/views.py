@@ -3,13 +3,15 @@
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from articles import selectors
-from articles.models import Article
+from articles import selectors, structured_data
+from articles.models import Article, Audience
 
-AUDIENCES = {"patient", "clinician"}
+AUDIENCE_COOKIE = "medreview_audience"
+AUDIENCE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
 @require_safe
@@ -21,12 +23,39 @@ def article_list(request):
     )
 
 
+def chosen_audience(request) -> tuple[str, bool]:
+    """The audience asked for in the address, else the one remembered in the cookie,
+    else healthcare professionals; and whether the cookie must be (re)set."""
+    asked = request.GET.get("audience")
+    if asked in Audience.values:
+        return asked, request.COOKIES.get(AUDIENCE_COOKIE) != asked
+    remembered = request.COOKIES.get(AUDIENCE_COOKIE)
+    if remembered in Audience.values:
+        return remembered, False
+    return Audience.CLINICIAN, False
+
+
 @require_safe
 def article_detail(request, slug: str):
     article = selectors.public_article(slug=slug)
-    return article_page_response(
-        request, article=article, page=selectors.article_page(article=article)
+    audience, remember = chosen_audience(request)
+    response = article_page_response(
+        request,
+        article=article,
+        page=selectors.article_page(article=article, audience=audience),
     )
+    # The same address answers differently per remembered audience.
+    patch_vary_headers(response, ["Cookie"])
+    if remember:
+        response.set_cookie(
+            AUDIENCE_COOKIE,
+            audience,
+            max_age=AUDIENCE_COOKIE_MAX_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+    return response
 
 
 def article_page_response(
@@ -34,7 +63,7 @@ def article_page_response(
 ) -> HttpResponse:
     """The public article page; previews for editors and reviewers render the same
     template from the same context, with a preview banner and no indexing."""
-    audience = request.GET.get("audience")
+    page_url = request.build_absolute_uri(article.get_absolute_url())
     response = render(
         request,
         "articles/detail.html",
@@ -43,9 +72,22 @@ def article_page_response(
             "page": page,
             "sections": page.body.sections,
             "references": page.body.references,
-            "audience": audience if audience in AUDIENCES else "",
+            "corrections": list(article.corrections.all()),
+            "audience": page.audience,
+            "other_audience": (
+                Audience.CLINICIAN if page.for_patients else Audience.PATIENT
+            ),
             "editors_email": settings.MEDREVIEW_EDITORS_EMAIL,
             "preview": preview,
+            "page_url": page_url,
+            "citation": selectors.page_citation(
+                page=page, url=page_url, accessed=timezone.localdate()
+            ),
+            "structured_data": ""
+            if preview
+            else structured_data.as_script_content(
+                structured_data.medical_web_page(page=page, request=request)
+            ),
         },
     )
     if preview:

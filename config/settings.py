@@ -168,7 +168,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out_response"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# Reviewers land on their desk, editors in the admin (editorial.views.after_sign_in).
+LOGIN_REDIRECT_URL = "editorial:after_sign_in"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-us"

@@ -7,6 +7,7 @@ app_name = "editorial"
 urlpatterns = [
     path("editorial-policy/", views.editorial_policy, name="policy"),
     path("review/", views.desk, name="desk"),
+    path("accounts/welcome/", views.after_sign_in, name="after_sign_in"),
     path("review/<int:pk>/", views.assignment_detail, name="assignment"),
     path("review/<int:pk>/preview/", views.assignment_preview, name="preview"),
     path("review/<int:pk>/accept/", views.assignment_accept, name="accept"),

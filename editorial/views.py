@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from articles import markdown
+from articles.models import Audience
 from articles.selectors import (
     article_content,
     body_from_content,
@@ -30,7 +31,7 @@ from editorial.models import AssignmentState, EditorialPolicy, ReviewAssignment
 @require_safe
 def editorial_policy(request):
     policy = EditorialPolicy.objects.order_by("-updated").first()
-    html = mark_safe(markdown.render(policy.body)) if policy else ""  # noqa: S308 - sanitised
+    html = mark_safe(markdown.render_page(policy.body)) if policy else ""  # noqa: S308 - sanitised
     return render(
         request, "editorial/policy.html", {"policy": policy, "policy_html": html}
     )
@@ -42,18 +43,34 @@ def reviewer_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        member = getattr(request.user, "board_member", None)
-        if (
-            member is None
-            or not member.is_active
-            or not request.user.has_perm("articles.review_article")
-        ):
+        if not is_reviewer(request.user):
             raise PermissionDenied(
                 _("The reviewer desk is for members of the Medical Advisory Board.")
             )
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def is_reviewer(user) -> bool:
+    member = getattr(user, "board_member", None)
+    return (
+        member is not None
+        and member.is_active
+        and user.has_perm("articles.review_article")
+    )
+
+
+@require_safe
+@login_required
+def after_sign_in(request):
+    """Where signing in leads when no page asked for it: reviewers to their desk,
+    editors to the admin, anyone else to the articles."""
+    if is_reviewer(request.user):
+        return redirect("editorial:desk")
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return redirect("articles:list")
 
 
 def _own_assignment(request, pk: int):
@@ -104,6 +121,9 @@ def _assignment_page(
     article = assignment.article
     working_copy = article_content(article=article)
     body = body_from_content(working_copy)
+    has_patient_version = any(
+        section["patient_body"] for section in working_copy["sections"]
+    )
     return render(
         request,
         "editorial/assignment.html",
@@ -114,6 +134,11 @@ def _assignment_page(
             "references": body.references,
             "comparisons": selectors.assignment_comparisons(
                 assignment=assignment, working_copy=working_copy
+            ),
+            "patient_sections": (
+                body_from_content(working_copy, audience=Audience.PATIENT).sections
+                if has_patient_version
+                else []
             ),
             "new_label": _("this working copy"),
             "earlier_rounds": selectors.earlier_rounds(article=article),

@@ -24,7 +24,20 @@ class BoardMemberQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class AdvisoryBoardMember(models.Model):
+class NamedWithCredentials:
+    """People named publicly as "Name, credentials" (members and writers)."""
+
+    display_name: str
+    credentials: str
+
+    @property
+    def name_with_credentials(self) -> str:
+        if self.credentials:
+            return f"{self.display_name}, {self.credentials}"
+        return self.display_name
+
+
+class AdvisoryBoardMember(NamedWithCredentials, models.Model):
     """A member of the Medical Advisory Board; with a user account they can review."""
 
     user = models.OneToOneField(
@@ -87,11 +100,65 @@ class AdvisoryBoardMember(models.Model):
         return reverse("reviewers:member", kwargs={"slug": self.slug})
 
     @property
-    def name_with_credentials(self) -> str:
-        if self.credentials:
-            return f"{self.display_name}, {self.credentials}"
-        return self.display_name
-
-    @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def reviewed_public_articles(self) -> list[dict]:
+        """The published articles this member approved, newest approval first, each
+        once, with the title as approved. The approved versions live in ``articles``,
+        which points here; they are read through the reverse relation only."""
+        versions = (
+            self.approved_versions.filter(article__published=True)
+            .select_related("article")
+            .order_by("-approved_at")
+        )
+        seen = set()
+        reviewed = []
+        for version in versions:
+            if version.article_id in seen:
+                continue
+            seen.add(version.article_id)
+            reviewed.append(
+                {
+                    "title": version.content["title"],
+                    "url": version.article.get_absolute_url(),
+                    "approved_at": version.approved_at,
+                }
+            )
+        return reviewed
+
+
+class Writer(NamedWithCredentials, models.Model):
+    """A person who writes articles, named in their byline like the reviewers are:
+    with credentials and a conflict-of-interest disclosure."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="writer_profile",
+        verbose_name=_("user account"),
+    )
+    display_name = models.CharField(_("display name"), max_length=200)
+    credentials = models.CharField(
+        _("credentials"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example MD, PharmD."),
+    )
+    conflict_of_interest = models.TextField(
+        _("conflict-of-interest disclosure"),
+        blank=True,
+        help_text=_("Shown in the byline. Write “None declared.” when there is none."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = _("writer")
+        verbose_name_plural = _("writers")
+
+    def __str__(self) -> str:
+        return self.name_with_credentials

@@ -15,4 +15,11 @@ def board(request):
 @require_safe
 def member(request, slug: str):
     board_member = get_object_or_404(AdvisoryBoardMember.objects.active(), slug=slug)
-    return render(request, "reviewers/member.html", {"member": board_member})
+    return render(
+        request,
+        "reviewers/member.html",
+        {
+            "member": board_member,
+            "reviewed_articles": board_member.reviewed_public_articles(),
+        },
+    )

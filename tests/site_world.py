@@ -19,7 +19,7 @@ from editorial.models import (
     ReviewerConflict,
 )
 from references.models import LinkCheck, Reference, ReferenceNotice
-from reviewers.models import AdvisoryBoardMember
+from reviewers.models import AdvisoryBoardMember, Writer
 from tests.articles.factories import ArticleFactory, SectionFactory, UserFactory
 from tests.editorial.conftest import Workflow, make_editor, make_reviewer
 from tests.references.factories import ReferenceFactory
@@ -136,4 +136,5 @@ def admin_records(world: SiteWorld) -> dict[str, object]:
             status_code=200,
             checked=timezone.now(),
         ),
+        "writer": Writer.objects.create(display_name="Maria Ortega", credentials="MD"),
     }

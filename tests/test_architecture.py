@@ -11,7 +11,7 @@ APPS = ("articles", "references", "reviewers", "editorial")
 ALLOWED = {
     "references": {"config"},
     "reviewers": {"config"},
-    "articles": {"config", "references"},
+    "articles": {"config", "references", "reviewers"},
     "editorial": {"config", "articles", "references", "reviewers"},
 }
 

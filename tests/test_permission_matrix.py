@@ -81,7 +81,9 @@ ROUTES: dict[str, Entry] = {
     "editorial-policy/": Entry(
         lambda w: "/editorial-policy/", "200 200 200 200 200 200"
     ),
+    "favicon.ico": Entry(lambda w: "/favicon.ico", "301 301 301 301 301 301"),
     "accounts/login/": Entry(lambda w: "/accounts/login/", "200 200 200 200 200 200"),
+    "accounts/welcome/": Entry(lambda w: "/accounts/welcome/", "L 302 302 302 302 302"),
     "accounts/logout/": Entry(
         lambda w: "/accounts/logout/", "302 302 302 302 302 302", "post"
     ),
@@ -280,6 +282,11 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     ),
     "editorial.editorialpolicy": AdminModel(
         lambda w: w.admin_records["policy"],
+        editor="200 200 200 403 200 200 302",
+        superuser="200 200 200 200 200 200 302",
+    ),
+    "reviewers.writer": AdminModel(
+        lambda w: w.admin_records["writer"],
         editor="200 200 200 403 200 200 302",
         superuser="200 200 200 200 200 200 302",
     ),

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
-from articles.admin import READER_TEXT_OVERRIDES, SectionInline
+from articles.admin import READER_TEXT_OVERRIDES, CorrectionInline, SectionInline
 from articles.models import Article, Section
 from config.history import ReadOnlyHistoryAdmin
 from editorial import services
@@ -106,12 +106,25 @@ class ArticleAdmin(
         "modified",
     )
     fieldsets = (
-        (None, {"fields": ("title", "slug", "summary", "specialty", "keywords")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "summary",
+                    "specialty",
+                    "keywords",
+                    "literature_reviewed_through",
+                )
+            },
+        ),
         (
             _("Review and publication"),
             {
                 "fields": (
                     "author",
+                    "writer",
                     "status",
                     "review_round",
                     "required_approvals",
@@ -127,7 +140,12 @@ class ArticleAdmin(
             },
         ),
     )
-    inlines = [SectionInline, ReviewAssignmentInline, ReviewerConflictInline]
+    inlines = [
+        SectionInline,
+        CorrectionInline,
+        ReviewAssignmentInline,
+        ReviewerConflictInline,
+    ]
     edit_fieldset = (
         _("Your edit"),
         {"fields": ("revision_reason", "seen_state")},

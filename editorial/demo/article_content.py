@@ -6,6 +6,7 @@ order of first citation fixes the numbers on the page: in the lung cancer articl
 the guideline is 1, the drug label 2 and the research 3 to 7.
 """
 
+import datetime
 from dataclasses import dataclass
 
 GUIDELINES = "guidelines"
@@ -22,6 +23,7 @@ class DemoSection:
     kind: str  # an articles.models.Section.Kind value
     body: str
     heading: str = ""  # blank: the kind's label, e.g. "From the Research"
+    patient_body: str = ""  # the plain-language version for patients and caregivers
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class DemoArticle:
     status: str  # an articles.models.ArticleStatus value
     sections: tuple[DemoSection, ...]
     published: bool = True
+    # Shown as "Literature reviewed through"; frozen with each approval.
+    literature_reviewed_through: datetime.date | None = None
     # Slug of the board member who reviews it; needed past Submitted.
     reviewer: str = ""
     # Members invited some days ago who have not answered yet: (slug, days ago). Their
@@ -132,6 +136,61 @@ genomic, immune and clinical information for each patient \
 [@jackson2015; @targeted-therapy2023].
 """
 
+NSCLC_GUIDELINES_FOR_PATIENTS = """\
+Lung cancer is not one disease. Before choosing a treatment for advanced non-small \
+cell lung cancer, doctors look closely at the tumor itself to find out what drives \
+its growth [@hendriks2023].
+
+- **First, a test of the tumor.** A sample of the tumor (a biopsy) is checked for \
+changes in its genes, often many at once. A second test measures a protein called \
+PD-L1, which tells how well immunotherapy may work.
+  - If the sample is too small, a blood test can look for the same gene changes. \
+When the blood test finds nothing, a tissue test is still needed, because the blood \
+test can miss a change that is there.
+- **When a gene change is found,** a medicine aimed at that change (a targeted \
+medicine, usually a tablet) is often the first treatment. For the most common one, a \
+change in the EGFR gene, the preferred tablet is osimertinib [@hendriks2023].
+- **When no such change is found,** treatment depends on the PD-L1 result: \
+immunotherapy alone, or immunotherapy together with chemotherapy.
+- **If the cancer grows again,** a new test can show why, and that helps choose the \
+next treatment [@hendriks2023].
+"""
+
+NSCLC_DRUG_LABEL_FOR_PATIENTS = """\
+The official US information for osimertinib (sold as TAGRISSO) says who may take it \
+[@tagrisso-label].
+
+- **Who it is for:** adults whose lung cancer has spread and has one of two specific \
+changes in the EGFR gene, or a change called T790M after an earlier EGFR medicine \
+stopped working.
+- **The test matters:** the gene change must be found by an approved test, on the \
+tumor or in the blood. If the blood test is negative, a tissue test is advised.
+- **How it is taken:** one 80 mg tablet a day, with or without food, for as long as \
+it helps and the side effects are manageable.
+- **Tell your care team straight away** about a new cough, shortness of breath or \
+fever (a rare lung inflammation), a racing or irregular heartbeat, or eye pain or \
+redness.
+"""
+
+NSCLC_RESEARCH_FOR_PATIENTS = """\
+### What the studies found
+
+- **For an EGFR gene change:** in a large study of 556 people, those who took \
+osimertinib first lived without their cancer growing for about 19 months on \
+average, against about 10 months with older tablets, and had fewer serious side \
+effects [@soria2018].
+- **For an ALK gene change:** alectinib kept the cancer in check longer than the \
+older medicine crizotinib and protected the brain better [@peters2017].
+- **Planning ahead:** most tumors find a way around a targeted medicine after a \
+while, so doctors plan the next steps and may test again [@asco2019-sequencing].
+
+### Looking ahead
+
+Tests that read many genes at once, new medicines for tumors that stop responding, \
+and combinations of treatments are being studied to give each person the treatment \
+that suits their cancer best [@jackson2015; @targeted-therapy2023].
+"""
+
 NSCLC = DemoArticle(
     slug="personalized-medicine-in-non-small-cell-lung-cancer",
     title=(
@@ -146,12 +205,17 @@ NSCLC = DemoArticle(
     specialty="Oncology",
     keywords="non-small cell lung cancer, EGFR, ALK, osimertinib, molecular testing",
     status=UNDER_REVIEW,
+    literature_reviewed_through=datetime.date(2025, 9, 30),
     reviewer="amara-okafor",
     waiting_invitations=(("eleanor-whitfield", 4),),
     sections=(
-        DemoSection(GUIDELINES, NSCLC_GUIDELINES),
-        DemoSection(DRUG_LABEL, NSCLC_DRUG_LABEL),
-        DemoSection(RESEARCH, NSCLC_RESEARCH),
+        DemoSection(
+            GUIDELINES, NSCLC_GUIDELINES, patient_body=NSCLC_GUIDELINES_FOR_PATIENTS
+        ),
+        DemoSection(
+            DRUG_LABEL, NSCLC_DRUG_LABEL, patient_body=NSCLC_DRUG_LABEL_FOR_PATIENTS
+        ),
+        DemoSection(RESEARCH, NSCLC_RESEARCH, patient_body=NSCLC_RESEARCH_FOR_PATIENTS),
     ),
 )
 

@@ -71,6 +71,12 @@ USERS = (
     ),
 )
 
+# The demo articles' writer: the editor's account, named in every byline.
+WRITER_USERNAME = "editor"
+WRITER_DISPLAY_NAME = "Morgan Hale"
+WRITER_CREDENTIALS = "PharmD"
+WRITER_DISCLOSURE = "None declared."
+
 # Fictional people and institutions: the demo must not put words in real names.
 BOARD_MEMBERS = (
     DemoBoardMember(

@@ -36,7 +36,7 @@ from editorial.models import (
     ReviewAssignment,
 )
 from references.models import Reference
-from reviewers.models import AdvisoryBoardMember
+from reviewers.models import AdvisoryBoardMember, Writer
 
 Report = Callable[[str], None]
 INDENT = "  "
@@ -79,8 +79,11 @@ def demo_content_load(
         loader = _Loader(report)
         users = loader.load_accounts(password)
         members = loader.load_board(users)
+        writer = loader.load_writer(users)
         loader.load_references(editor=users["editor"])
-        articles = loader.load_articles(editor=users["editor"], members=members)
+        articles = loader.load_articles(
+            editor=users["editor"], members=members, writer=writer
+        )
         loader.load_policy(editor=users["editor"])
     return DemoLoadResult(
         password=password,
@@ -162,8 +165,21 @@ class _Loader:
                 history_user=editor,
             )
 
+    def load_writer(self, users: Mapping[str, Any]) -> Writer:
+        return self._sync(
+            Writer,
+            {"user": users[content.WRITER_USERNAME]},
+            {
+                "display_name": content.WRITER_DISPLAY_NAME,
+                "credentials": content.WRITER_CREDENTIALS,
+                "conflict_of_interest": content.WRITER_DISCLOSURE,
+            },
+            label=_("writer %(name)s") % {"name": content.WRITER_DISPLAY_NAME},
+            history_user=users["editor"],
+        )
+
     def load_articles(
-        self, *, editor, members: Mapping[str, AdvisoryBoardMember]
+        self, *, editor, members: Mapping[str, AdvisoryBoardMember], writer: Writer
     ) -> list[Article]:
         self.report(_("Articles"))
         articles = []
@@ -173,8 +189,10 @@ class _Loader:
                 "summary": markdown.normalise_text(demo_article.summary),
                 "specialty": demo_article.specialty,
                 "keywords": demo_article.keywords,
+                "literature_reviewed_through": demo_article.literature_reviewed_through,
                 "published": demo_article.published,
                 "author": editor,
+                "writer": writer,
             }
             label = _("article %(slug)s") % {"slug": demo_article.slug}
             article = Article.objects.filter(slug=demo_article.slug).first()
@@ -239,6 +257,7 @@ class _Loader:
                     "kind": section.kind,
                     "heading": section.heading,
                     "body": markdown.normalise_text(section.body),
+                    "patient_body": markdown.normalise_text(section.patient_body),
                 },
                 label=_("section %(order)s (%(kind)s)")
                 % {"order": order, "kind": section.kind},

@@ -390,4 +390,5 @@ def _readers_view(article: Article) -> dict[str, Any]:
     content["summary"] = markdown.normalise_text(content["summary"])
     for section in content["sections"]:
         section["body"] = markdown.normalise_text(section["body"])
+        section["patient_body"] = markdown.normalise_text(section["patient_body"])
     return content

@@ -161,3 +161,40 @@ def test_the_public_cannot_open_the_admin(client, db):
     response = client.get(reverse("admin:articles_article_changelist"))
     assert response.status_code == 302
     assert "/admin/login/" in response.headers["Location"]
+
+
+def test_an_editor_writes_a_patient_version_a_writer_a_date_and_a_correction(
+    editor_client, editor_user, article_form_data
+):
+    from tests.reviewers.factories import WriterFactory
+
+    writer = WriterFactory()
+    url = reverse("admin:articles_article_add")
+    data = with_sections(
+        article_form_data(
+            editor_client,
+            url,
+            editor_user,
+            writer=str(writer.pk),
+            literature_reviewed_through="2025-09-30",
+        ),
+        "Test for KRAS G12C.",
+    )
+    data["sections-0-patient_body"] = "Your tumour is tested for a gene change."
+    data.update(
+        {
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-corrected_on": "2025-10-02",
+            "corrections-0-note": "The test named was wrong.",
+        }
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+
+    article = Article.objects.get()
+    assert article.writer == writer
+    assert str(article.literature_reviewed_through) == "2025-09-30"
+    assert article.sections.get().patient_body == (
+        "Your tumour is tested for a gene change."
+    )
+    assert article.corrections.get().note == "The test named was wrong."

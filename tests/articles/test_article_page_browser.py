@@ -48,3 +48,54 @@ def test_the_page_fits_a_phone_and_loads_nothing_from_elsewhere(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+def test_a_reader_switches_to_the_patient_version_and_it_is_remembered(
+    browser_page, reference_page_article
+):
+    section = reference_page_article.sections.get(order=1)
+    section.patient_body = "Your tumour is tested first [@esmo2023]."
+    section.save()
+    page = browser_page
+    page.goto(reference_page_article.get_absolute_url())
+    assert page.get_by_text("Your tumour is tested first").count() == 0
+
+    page.get_by_label("Patient or caregiver").check()
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Your tumour is tested first").is_visible()
+    assert page.get_by_text("version for patients and caregivers").is_visible()
+
+    page.goto(reference_page_article.get_absolute_url())
+    assert page.get_by_text("Your tumour is tested first").is_visible()
+    assert page.get_by_label("Patient or caregiver").is_checked()
+
+
+def test_printing_keeps_the_article_and_references_without_navigation_or_forms(
+    browser_page, reference_page_article
+):
+    page = browser_page
+    page.goto(reference_page_article.get_absolute_url())
+    page.emulate_media(media="print")
+
+    for hidden in ("header.site-header", "form.audience", "nav.toc", ".follow-up"):
+        assert not page.locator(hidden).is_visible(), hidden
+    for shown in ("h1", ".article-section >> nth=0", "#references", "#cite"):
+        assert page.locator(shown).is_visible(), shown
+
+
+def test_the_site_follows_a_dark_colour_scheme(browser_page, reference_page_article):
+    page = browser_page
+    luminance = """(selector) => {
+        const style = getComputedStyle(document.querySelector(selector));
+        const [r, g, b] = style.backgroundColor.match(/\\d+/g).map(Number);
+        const [tr, tg, tb] = style.color.match(/\\d+/g).map(Number);
+        return [(r + g + b) / 3, (tr + tg + tb) / 3];
+    }"""
+    page.goto(reference_page_article.get_absolute_url())
+    background, text = page.evaluate(luminance, "body")
+    assert background > 200 and text < 60
+
+    page.emulate_media(color_scheme="dark")
+    background, text = page.evaluate(luminance, "body")
+    assert background < 40 and text > 200

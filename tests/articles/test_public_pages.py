@@ -110,7 +110,7 @@ def test_the_editorial_policy_is_rendered_and_sanitised(client, html):
     page = html(response.content)
     prose = page.find("div", class_="prose")
     assert page.find("h1").text == "How we review"
-    assert prose.find("h3").text == "Sources"
+    assert prose.find("h2").text == "Sources"
     assert prose.find("strong").text == "primary"
     assert not page.find_all("script") and not prose.find_all("img")
     hrefs = [link.attrs.get("href", "") for link in prose.find_all("a")]
@@ -139,3 +139,18 @@ def test_the_policy_page_works_before_a_policy_is_written(client):
 @pytest.mark.parametrize("url", ["/", "/advisory-board/", "/editorial-policy/"])
 def test_public_pages_refuse_writes(client, url):
     assert client.post(url).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_policy_outline_skips_no_heading_level(client, html):
+    EditorialPolicy.objects.create(
+        title="Editorial policy",
+        body="### How we write\n\nFrom sources.\n\n#### Sources\n\nGuidelines first.",
+    )
+    page = html(client.get("/editorial-policy/").content)
+    levels = [
+        element.tag
+        for element in page.find("main").iter()
+        if element.tag in {"h1", "h2", "h3", "h4"}
+    ]
+    assert levels == ["h1", "h2", "h3"]

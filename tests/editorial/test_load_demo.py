@@ -350,3 +350,19 @@ def test_demo_has_a_reminder_due_that_the_sweep_sends_once(debug_on, mailoutbox)
     assert second.sent == []
     assert [message.to for message in mailoutbox] == [["reviewer2@medreview.invalid"]]
     assert Reminder.objects.filter(status=ReminderStatus.PENDING).exists()
+
+
+@pytest.mark.django_db
+def test_demo_article_has_a_patient_version_of_every_section(debug_on, client, html):
+    load_demo()
+    article = Article.objects.get(slug=NSCLC.slug)
+
+    response = client.get(article.get_absolute_url(), {"audience": "patient"})
+    sections = html(response.content).find_all("section", class_="article-section")
+    assert len(sections) == 3
+    assert not any(
+        "No plain-language version" in section.normalised_text for section in sections
+    )
+    assert "A sample of the tumor (a biopsy)" in sections[0].normalised_text
+    # The patient text cites the same sources with the same numbers.
+    assert sections[0].find("a", class_="citation").text == "1"

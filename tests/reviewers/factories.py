@@ -2,7 +2,7 @@
 
 import factory
 
-from reviewers.models import AdvisoryBoardMember
+from reviewers.models import AdvisoryBoardMember, Writer
 
 
 class AdvisoryBoardMemberFactory(factory.django.DjangoModelFactory):
@@ -25,3 +25,12 @@ class AdvisoryBoardMemberFactory(factory.django.DjangoModelFactory):
     is_active = True
     time_zone = "Europe/Paris"
     user = None
+
+
+class WriterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Writer
+
+    display_name = factory.Sequence(lambda n: f"Writer {n}")
+    credentials = "MD"
+    conflict_of_interest = "None declared."
