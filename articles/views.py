@@ -1,23 +1,52 @@
 """Public, read-only article pages."""
 
+from dataclasses import replace
+
 from django.conf import settings
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from articles import selectors
+from articles import discovery, selectors
+from articles.forms import ArticleSearchForm
 from articles.models import Article
+
+ARTICLES_PER_PAGE = 20
 
 AUDIENCES = {"patient", "clinician"}
 
 
 @require_safe
-def article_list(request):
+def article_list(request, specialty_slug: str = ""):
+    specialties = discovery.public_specialties()
+    specialty = None
+    if specialty_slug:
+        specialty = next((s for s in specialties if s.slug == specialty_slug), None)
+        if specialty is None:
+            raise Http404
+    form = ArticleSearchForm(request.GET or None, specialties=specialties)
+    filters = form.filters()
+    if specialty:
+        filters = replace(filters, specialty=specialty.name)
+    page = Paginator(
+        discovery.article_search(filters=filters), ARTICLES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "articles/list.html",
-        {"articles": selectors.public_article_listings()},
+        {
+            "form": form,
+            "specialty": specialty,
+            "specialties": specialties,
+            "filters": filters,
+            "page_obj": page,
+            "articles": discovery.article_listings(page.object_list),
+            "query_string": query.urlencode(),
+        },
     )
 
 

@@ -37,6 +37,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.text import slugify
 
 from editorial import tokens
 from tests.site_world import SiteWorld, build_site_world
@@ -80,6 +81,10 @@ ROUTES: dict[str, Entry] = {
     ),
     "editorial-policy/": Entry(
         lambda w: "/editorial-policy/", "200 200 200 200 200 200"
+    ),
+    "specialties/<slug:specialty_slug>/": Entry(
+        lambda w: f"/specialties/{slugify(w.article.specialty)}/",
+        "200 200 200 200 200 200",
     ),
     "accounts/login/": Entry(lambda w: "/accounts/login/", "200 200 200 200 200 200"),
     "accounts/logout/": Entry(
