@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
@@ -81,3 +82,16 @@ def article_page_response(
         response["X-Robots-Tag"] = "noindex"
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers may read the public site; the sitemap lists the approved articles."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /review/",
+        "Disallow: /accounts/",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -86,6 +86,11 @@ ROUTES: dict[str, Entry] = {
         lambda w: f"/specialties/{slugify(w.article.specialty)}/",
         "200 200 200 200 200 200",
     ),
+    "sitemap.xml": Entry(lambda w: "/sitemap.xml", "200 200 200 200 200 200"),
+    "robots.txt": Entry(lambda w: "/robots.txt", "200 200 200 200 200 200"),
+    "feeds/approvals.atom": Entry(
+        lambda w: "/feeds/approvals.atom", "200 200 200 200 200 200"
+    ),
     "accounts/login/": Entry(lambda w: "/accounts/login/", "200 200 200 200 200 200"),
     "accounts/logout/": Entry(
         lambda w: "/accounts/logout/", "302 302 302 302 302 302", "post"
