@@ -91,6 +91,13 @@ ROUTES: dict[str, Entry] = {
     "feeds/approvals.atom": Entry(
         lambda w: "/feeds/approvals.atom", "200 200 200 200 200 200"
     ),
+    # The read-only JSON API: public, like the pages it mirrors.
+    "api/": Entry(lambda w: "/api/", "404 404 404 404 404 404"),
+    "api/articles/": Entry(lambda w: "/api/articles/", "200 200 200 200 200 200"),
+    "api/articles/<slug>/": Entry(
+        lambda w: f"/api/articles/{w.article.slug}/", "200 200 200 200 200 200"
+    ),
+    "api/schema/": Entry(lambda w: "/api/schema/", "200 200 200 200 200 200"),
     "accounts/login/": Entry(lambda w: "/accounts/login/", "200 200 200 200 200 200"),
     "accounts/logout/": Entry(
         lambda w: "/accounts/logout/", "302 302 302 302 302 302", "post"
