@@ -2,7 +2,6 @@
 
 from dataclasses import replace
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -74,7 +73,6 @@ def article_page_response(
             "sections": page.body.sections,
             "references": page.body.references,
             "audience": audience if audience in AUDIENCES else "",
-            "editors_email": settings.MEDREVIEW_EDITORS_EMAIL,
             "preview": preview,
         },
     )

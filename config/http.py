@@ -9,6 +9,21 @@ from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
 
+def client_address(request: HttpRequest, *, trusted_proxies: int = 0) -> str:
+    """The client's IP address. Behind ``trusted_proxies`` proxies, each appending
+    the address it saw to ``X-Forwarded-For``, the client is that many entries from
+    the right; anything further left could be forged by the client."""
+    if trusted_proxies:
+        forwarded = [
+            part.strip()
+            for part in request.headers.get("X-Forwarded-For", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= trusted_proxies:
+            return forwarded[-trusted_proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def set_last_modified(response: HttpResponse, moment: datetime | None) -> None:
     """Tell ``conditional_get`` (and clients) when the answer last changed."""
     if moment is not None:

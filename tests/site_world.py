@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 
 from articles.models import Article, Section
+from editorial import services
 from editorial.models import (
     EditorialPolicy,
     OutboundEmail,
@@ -122,4 +123,11 @@ def admin_records(world: SiteWorld) -> dict[str, object]:
         ),
         "outbound_email": OutboundEmail.objects.order_by("pk").first(),
         "policy": EditorialPolicy.objects.create(body="We review every answer."),
+        "follow_up_question": services.question_ask(
+            asked_on=world.article,
+            question="Should the tumour be tested again at progression?",
+            email="",
+            consent=True,
+            client_address="192.0.2.20",
+        ),
     }

@@ -91,6 +91,12 @@ ROUTES: dict[str, Entry] = {
     "feeds/approvals.atom": Entry(
         lambda w: "/feeds/approvals.atom", "200 200 200 200 200 200"
     ),
+    "articles/<slug:slug>/ask/": Entry(
+        lambda w: f"/articles/{w.article.slug}/ask/", "200 200 200 200 200 200"
+    ),
+    "articles/<slug:slug>/ask/thanks/": Entry(
+        lambda w: f"/articles/{w.article.slug}/ask/thanks/", "200 200 200 200 200 200"
+    ),
     # The read-only JSON API: public, like the pages it mirrors.
     "api/": Entry(lambda w: "/api/", "404 404 404 404 404 404"),
     "api/articles/": Entry(lambda w: "/api/articles/", "200 200 200 200 200 200"),
@@ -277,6 +283,11 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         lambda w: w.admin_records["outbound_email"],
         editor="200 403 200 403 200 - 302",
         superuser="200 403 200 403 200 - 302",
+    ),
+    "editorial.followupquestion": AdminModel(
+        lambda w: w.admin_records["follow_up_question"],
+        editor="200 403 200 403 200 200 302",
+        superuser="200 403 200 200 200 200 302",
     ),
     "editorial.editorialpolicy": AdminModel(
         lambda w: w.admin_records["policy"],

@@ -8,5 +8,6 @@ from editorial.admin import (  # noqa: F401 - registers the model admins
     assignments,
     outbox,
     policy,
+    questions,
     references,
 )

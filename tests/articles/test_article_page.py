@@ -152,19 +152,6 @@ def test_the_audience_question_offers_patient_and_clinician(client, html, db):
     assert choices == {"patient": False, "clinician": True}
 
 
-def test_the_follow_up_prompt_writes_to_the_editors_about_this_article(
-    client, html, settings, db
-):
-    settings.MEDREVIEW_EDITORS_EMAIL = "desk@example.org"
-    article = ArticleFactory(title="Is EGFR testing needed?")
-    page = html(client.get(article.get_absolute_url()).content)
-    link = page.find("section", class_="follow-up").find("a")
-    assert (
-        link.attrs["href"]
-        == "mailto:desk@example.org?subject=Is%20EGFR%20testing%20needed%3F"
-    )
-
-
 # --- Cost of the page -------------------------------------------------------------
 
 
