@@ -291,3 +291,20 @@ def test_a_question_without_an_email_is_answered_silently(
     asked.refresh_from_db()
     assert asked.status == QuestionStatus.ANSWERED
     assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_the_demo_queue_holds_a_new_and_an_answered_question(settings):
+    from tests.editorial.test_load_demo import load_demo
+
+    settings.DEBUG = True
+    load_demo()
+    load_demo()  # a second load changes nothing
+
+    assert {
+        (question.status, question.answer.slug if question.answer else None)
+        for question in FollowUpQuestion.objects.all()
+    } == {
+        (QuestionStatus.NEW, None),
+        (QuestionStatus.ANSWERED, "egfr-mutated-nsclc-after-osimertinib"),
+    }
