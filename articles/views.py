@@ -90,6 +90,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /review/",
         "Disallow: /accounts/",
+        "Disallow: /articles/*/ask/",
         f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

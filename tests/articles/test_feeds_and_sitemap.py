@@ -57,6 +57,7 @@ def test_robots_txt_names_the_sitemap(client):
     assert response["Content-Type"].startswith("text/plain")
     assert "Sitemap: http://testserver/sitemap.xml" in response.text.splitlines()
     assert "Disallow: /review/" in response.text.splitlines()
+    assert "Disallow: /articles/*/ask/" in response.text.splitlines()
 
 
 @pytest.mark.django_db
