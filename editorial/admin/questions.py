@@ -81,7 +81,9 @@ class FollowUpQuestionAdmin(ReadOnlyHistoryAdmin):
             obj._history_user = request.user
             obj.save(update_fields=["editor_note"])
 
-    @admin.action(description=_("Turn into a new Submitted article"))
+    @admin.action(
+        description=_("Turn into a new Submitted article"), permissions=["change"]
+    )
     def create_article(self, request, queryset):
         for question in queryset:
             try:
@@ -101,11 +103,15 @@ class FollowUpQuestionAdmin(ReadOnlyHistoryAdmin):
                 messages.SUCCESS,
             )
 
-    @admin.action(description=_("Decline"))
+    @admin.action(description=_("Decline"), permissions=["change"])
     def decline(self, request, queryset):
         count = 0
         for question in queryset:
-            services.question_decline(question=question, user=request.user)
+            try:
+                services.question_decline(question=question, user=request.user)
+            except services.WorkflowError as refusal:
+                self.message_user(request, refusal.message, messages.ERROR)
+                continue
             count += 1
         self.message_user(
             request,

@@ -170,6 +170,30 @@ def test_staff_outside_the_editors_cannot_open_the_queue(client):
 
 
 @pytest.mark.django_db
+def test_staff_who_may_only_view_questions_cannot_act_on_them(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.articles.factories import UserFactory
+
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(
+        Permission.objects.get(codename="view_followupquestion")
+    )
+    client.force_login(viewer)
+    asked = question()
+
+    for action in ("create_article", "decline"):
+        response = client.post(
+            "/admin/editorial/followupquestion/",
+            {"action": action, "_selected_action": [asked.pk]},
+        )
+        assert response.status_code in (200, 302)
+    asked.refresh_from_db()
+    assert (asked.status, asked.answer) == (QuestionStatus.NEW, None)
+    assert not Article.objects.filter(title=QUESTION).exists()
+
+
+@pytest.mark.django_db
 def test_one_action_turns_a_question_into_a_submitted_article(client):
     editor = make_editor()
     client.force_login(editor)
