@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.fields.json import KT
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString, mark_safe
 
@@ -150,48 +149,6 @@ def page_citation(*, page: ArticlePage, url: str, accessed: date) -> str:
 
 def public_articles() -> QuerySet[Article]:
     return Article.objects.public().order_by("-last_updated")
-
-
-@dataclass(frozen=True)
-class ArticleListing:
-    """An article as the public list shows it: its approved version when it has one,
-    like the article page."""
-
-    url: str
-    title: str
-    status: str
-    status_label: str
-    last_updated: datetime
-
-
-def public_article_listings() -> list[ArticleListing]:
-    latest_version = ApprovedVersion.objects.filter(article=OuterRef("pk")).order_by(
-        "-number"
-    )
-    articles = public_articles().annotate(
-        approved_title=Subquery(latest_version.values(title=KT("content__title"))[:1]),
-        approved_last_updated=Subquery(
-            latest_version.values(updated=KT("content__last_updated"))[:1]
-        ),
-    )
-    listings = []
-    for article in articles:
-        reviewed = article.approved_title is not None
-        status = ArticleStatus.APPROVED if reviewed else ArticleStatus(article.status)
-        listings.append(
-            ArticleListing(
-                url=article.get_absolute_url(),
-                title=article.approved_title if reviewed else article.title,
-                status=status.value,
-                status_label=status.label,
-                last_updated=(
-                    datetime.fromisoformat(article.approved_last_updated)
-                    if reviewed
-                    else article.last_updated
-                ),
-            )
-        )
-    return sorted(listings, key=lambda listing: listing.last_updated, reverse=True)
 
 
 def public_article(*, slug: str) -> Article:

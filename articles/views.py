@@ -1,25 +1,54 @@
 """Public, read-only article pages."""
 
-from django.conf import settings
-from django.http import HttpResponse
+from dataclasses import replace
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from articles import selectors, structured_data
+from articles import discovery, selectors, structured_data
+from articles.forms import ArticleSearchForm
 from articles.models import Article, Audience
+
+ARTICLES_PER_PAGE = 20
 
 AUDIENCE_COOKIE = "medreview_audience"
 AUDIENCE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
 @require_safe
-def article_list(request):
+def article_list(request, specialty_slug: str = ""):
+    specialties = discovery.public_specialties()
+    specialty = None
+    if specialty_slug:
+        specialty = next((s for s in specialties if s.slug == specialty_slug), None)
+        if specialty is None:
+            raise Http404
+    form = ArticleSearchForm(request.GET or None, specialties=specialties)
+    filters = form.filters()
+    if specialty:
+        filters = replace(filters, specialty=specialty.name)
+    page = Paginator(
+        discovery.article_search(filters=filters), ARTICLES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "articles/list.html",
-        {"articles": selectors.public_article_listings()},
+        {
+            "form": form,
+            "specialty": specialty,
+            "specialties": specialties,
+            "filters": filters,
+            "page_obj": page,
+            "articles": discovery.article_listings(page.object_list),
+            "query_string": query.urlencode(),
+        },
     )
 
 
@@ -77,7 +106,6 @@ def article_page_response(
             "other_audience": (
                 Audience.CLINICIAN if page.for_patients else Audience.PATIENT
             ),
-            "editors_email": settings.MEDREVIEW_EDITORS_EMAIL,
             "preview": preview,
             "page_url": page_url,
             "citation": selectors.page_citation(
@@ -94,3 +122,17 @@ def article_page_response(
         response["X-Robots-Tag"] = "noindex"
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers may read the public site; the sitemap lists the approved articles."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /review/",
+        "Disallow: /accounts/",
+        "Disallow: /articles/*/ask/",
+        f"Sitemap: {request.build_absolute_uri(reverse('articles:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

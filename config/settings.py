@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "axes",
     "csp",
     "django_fsm",
@@ -328,10 +329,6 @@ LOGGING = {
 }
 
 # Product settings.
-MEDREVIEW_EDITORS_EMAIL = env.str(
-    "MEDREVIEW_EDITORS_EMAIL", default="editors@medreview.invalid"
-)
-
 # Outbox delivery: a message that failed for a passing reason (4xx, timeout, no
 # connection) is tried again after 1, 2, 4… times this, up to the attempts limit; a
 # message claimed by a sender that died is sent again once its claim lapses.
@@ -341,6 +338,10 @@ MEDREVIEW_EMAIL_CLAIM_SECONDS = env.int("MEDREVIEW_EMAIL_CLAIM_SECONDS", default
 
 # The public address of the site, for links in emails.
 MEDREVIEW_BASE_URL = env.str("MEDREVIEW_BASE_URL", default="http://127.0.0.1:8000")
+# Readers' follow-up questions: how many one client may send an hour, and how many
+# proxies in front of the site append to X-Forwarded-For (0: use the peer address).
+MEDREVIEW_QUESTIONS_PER_HOUR = env.int("MEDREVIEW_QUESTIONS_PER_HOUR", default=5)
+MEDREVIEW_TRUSTED_PROXY_COUNT = env.int("MEDREVIEW_TRUSTED_PROXY_COUNT", default=0)
 
 # Review deadlines, in whole days in the reviewer's time zone.
 MEDREVIEW_RESPOND_WITHIN_DAYS = env.int("MEDREVIEW_RESPOND_WITHIN_DAYS", default=10)
@@ -383,7 +384,7 @@ MEDREVIEW_CLINICALTRIALS_URL = env.str(
     "MEDREVIEW_CLINICALTRIALS_URL", default="https://clinicaltrials.gov/api/v2"
 )
 MEDREVIEW_LOOKUP_CONTACT_EMAIL = env.str(
-    "MEDREVIEW_LOOKUP_CONTACT_EMAIL", default=MEDREVIEW_EDITORS_EMAIL
+    "MEDREVIEW_LOOKUP_CONTACT_EMAIL", default="editors@medreview.invalid"
 )
 # Optional NCBI API key (account settings at NCBI): a higher E-utilities rate limit.
 MEDREVIEW_NCBI_API_KEY = env.str("MEDREVIEW_NCBI_API_KEY", default="")

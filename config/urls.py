@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("advisory-board/", include("reviewers.urls")),
+    path("api/", include("articles.api_urls")),
     path("", include("editorial.urls")),
     path("", include("articles.urls")),
 ]

@@ -43,7 +43,7 @@ RETRY_DELAY_LIMIT = datetime.timedelta(hours=1)
 
 @dataclass(frozen=True)
 class Recipient:
-    user: object
+    user: object  # None for a reader without an account
     address: str
     zone: zoneinfo.ZoneInfo
 
@@ -74,7 +74,7 @@ def fitted_subject(subject: str) -> str:
     return Truncator(" ".join(subject.split())).chars(limit)
 
 
-def dedupe_key(event: str, user_id: int) -> str:
+def dedupe_key(event: str, user_id: int | str) -> str:
     """One email per event and recipient."""
     return f"{event}:{user_id}"
 
@@ -103,7 +103,11 @@ def email_render(
     # An email no task is told about may go at once; another waits for its task.
     grace = datetime.timedelta(seconds=OUTBOX_GRACE_SECONDS if send_after_commit else 0)
     return OutboundEmail(
-        dedupe_key=dedupe_key(key, recipient.user.pk),
+        # A reader without an account is known by the address alone.
+        dedupe_key=dedupe_key(
+            key,
+            recipient.user.pk if recipient.user is not None else recipient.address,
+        ),
         created_at=now,
         next_attempt_at=now + grace,
         kind=kind,

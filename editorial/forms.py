@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from editorial.models import Recommendation, ReviewAssignment
+from editorial.models import FollowUpQuestion, Recommendation, ReviewAssignment
 
 
 class ReopenForm(forms.Form):
@@ -85,4 +85,37 @@ class DeclineForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
+    )
+
+
+class FollowUpQuestionForm(forms.Form):
+    """A reader's question. ``website`` is a honeypot: people never see it, so a
+    value there means a bot, which is thanked and ignored."""
+
+    question = forms.CharField(
+        label=_("Your question"),
+        min_length=10,
+        max_length=FollowUpQuestion.QUESTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "What does the article leave open for you? Please leave out names and "
+            "other details that identify a patient."
+        ),
+    )
+    email = forms.EmailField(
+        label=_("Your email (optional)"),
+        required=False,
+        help_text=_("We write once, when an approved article answers your question."),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the editors may use my question to write or improve an "
+            "article and, if I left my email, write to me once about it."
+        ),
+        error_messages={"required": _("Please agree, or we cannot take the question.")},
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )

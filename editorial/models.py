@@ -543,3 +543,64 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_address}"
+
+
+class QuestionStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ANSWERED = "answered", _("Answered by an article")
+    DECLINED = "declined", _("Declined")
+
+
+class FollowUpQuestion(models.Model):
+    """A reader's question left on an article page: editorial intake.
+
+    Editors answer it by linking an article (an existing one, or a new Submitted
+    article made from the question); a reader who left an email is told once that
+    article is approved. The client's address is kept only as a keyed hash, to limit
+    how many questions one client sends.
+    """
+
+    QUESTION_MAX_LENGTH = 2000
+
+    asked_on = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_up_questions",
+        verbose_name=_("asked on"),
+    )
+    question = models.TextField(_("question"), max_length=QUESTION_MAX_LENGTH)
+    email = models.EmailField(_("reader's email"), blank=True)
+    consent = models.BooleanField(_("consent given"), default=False)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=QuestionStatus.choices,
+        default=QuestionStatus.NEW,
+    )
+    answer = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="answered_questions",
+        verbose_name=_("answered by"),
+    )
+    editor_note = models.TextField(_("editor's note"), blank=True)
+    client_hash = models.CharField(_("client"), max_length=64, editable=False)
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    reader_told_at = models.DateTimeField(
+        _("reader told"), null=True, blank=True, editable=False
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-asked_at"]
+        verbose_name = _("follow-up question")
+        verbose_name_plural = _("follow-up questions")
+        indexes = [models.Index(fields=["client_hash", "asked_at"])]
+
+    def __str__(self) -> str:
+        return self.question[:80]

@@ -6,7 +6,9 @@ zone, links point at the reviewer desk or the editors' admin.
 """
 
 import datetime
+import zoneinfo
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -181,6 +183,26 @@ def article_approved(article, version) -> None:
             template="article_approved",
             context=context,
         )
+
+
+def question_answered(question, article) -> None:
+    """To the reader who asked, once the article answering them is approved."""
+    emails.email_create(
+        kind="question_answered",
+        key=f"question_answered:{question.pk}",
+        recipient=emails.Recipient(
+            user=None,
+            address=question.email,
+            zone=zoneinfo.ZoneInfo(settings.TIME_ZONE),
+        ),
+        subject=_("Your question is answered: %(title)s") % {"title": article.title},
+        template="question_answered",
+        context={
+            "question": question,
+            "article": article,
+            "public_path": article.get_absolute_url(),
+        },
+    )
 
 
 def review_overdue(reminder: Reminder) -> None:

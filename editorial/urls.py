@@ -6,6 +6,12 @@ app_name = "editorial"
 
 urlpatterns = [
     path("editorial-policy/", views.editorial_policy, name="policy"),
+    path("articles/<slug:slug>/ask/", views.question_ask, name="question_ask"),
+    path(
+        "articles/<slug:slug>/ask/thanks/",
+        views.question_thanks,
+        name="question_thanks",
+    ),
     path("review/", views.desk, name="desk"),
     path("accounts/welcome/", views.after_sign_in, name="after_sign_in"),
     path("review/<int:pk>/", views.assignment_detail, name="assignment"),

@@ -6,6 +6,7 @@ is a 404) and call ``editorial.services``, which checks every rule again.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,18 +14,24 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from articles import markdown
 from articles.models import Audience
 from articles.selectors import (
     article_content,
     body_from_content,
+    public_article,
     working_copy_page,
 )
 from articles.views import article_page_response
+from config.http import client_address
 from editorial import selectors, services, tokens
-from editorial.forms import DecisionForm, DeclineForm
+from editorial.forms import DecisionForm, DeclineForm, FollowUpQuestionForm
 from editorial.models import AssignmentState, EditorialPolicy, ReviewAssignment
 
 
@@ -288,3 +295,41 @@ def reminders_pause(request):
         else _("Your reminders are on again."),
     )
     return redirect("editorial:desk")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def question_ask(request, slug: str):
+    """The follow-up question form of a published article."""
+    article = public_article(slug=slug)
+    form = FollowUpQuestionForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["website"]:
+            return redirect("editorial:question_thanks", slug=slug)
+        try:
+            services.question_ask(
+                asked_on=article,
+                question=form.cleaned_data["question"],
+                email=form.cleaned_data["email"],
+                consent=form.cleaned_data["consent"],
+                client_address=client_address(
+                    request, trusted_proxies=settings.MEDREVIEW_TRUSTED_PROXY_COUNT
+                ),
+            )
+        except services.WorkflowError as refusal:
+            form.add_error(None, refusal.message)
+            status = 429
+        else:
+            return redirect("editorial:question_thanks", slug=slug)
+    return render(
+        request,
+        "editorial/question_form.html",
+        {"article": article, "form": form},
+        status=status,
+    )
+
+
+@require_safe
+def question_thanks(request, slug: str):
+    article = public_article(slug=slug)
+    return render(request, "editorial/question_thanks.html", {"article": article})

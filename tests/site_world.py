@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from articles.models import Article, Section
+from editorial import services
 from editorial.models import (
     EditorialPolicy,
     OutboundEmail,
@@ -137,4 +138,11 @@ def admin_records(world: SiteWorld) -> dict[str, object]:
             checked=timezone.now(),
         ),
         "writer": Writer.objects.create(display_name="Maria Ortega", credentials="MD"),
+        "follow_up_question": services.question_ask(
+            asked_on=world.article,
+            question="Should the tumour be tested again at progression?",
+            email="",
+            consent=True,
+            client_address="192.0.2.20",
+        ),
     }

@@ -37,6 +37,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.text import slugify
 
 from editorial import tokens
 from tests.site_world import SiteWorld, build_site_world
@@ -82,6 +83,28 @@ ROUTES: dict[str, Entry] = {
         lambda w: "/editorial-policy/", "200 200 200 200 200 200"
     ),
     "favicon.ico": Entry(lambda w: "/favicon.ico", "301 301 301 301 301 301"),
+    "specialties/<slug:specialty_slug>/": Entry(
+        lambda w: f"/specialties/{slugify(w.article.specialty)}/",
+        "200 200 200 200 200 200",
+    ),
+    "sitemap.xml": Entry(lambda w: "/sitemap.xml", "200 200 200 200 200 200"),
+    "robots.txt": Entry(lambda w: "/robots.txt", "200 200 200 200 200 200"),
+    "feeds/approvals.atom": Entry(
+        lambda w: "/feeds/approvals.atom", "200 200 200 200 200 200"
+    ),
+    "articles/<slug:slug>/ask/": Entry(
+        lambda w: f"/articles/{w.article.slug}/ask/", "200 200 200 200 200 200"
+    ),
+    "articles/<slug:slug>/ask/thanks/": Entry(
+        lambda w: f"/articles/{w.article.slug}/ask/thanks/", "200 200 200 200 200 200"
+    ),
+    # The read-only JSON API: public, like the pages it mirrors.
+    "api/": Entry(lambda w: "/api/", "404 404 404 404 404 404"),
+    "api/articles/": Entry(lambda w: "/api/articles/", "200 200 200 200 200 200"),
+    "api/articles/<slug>/": Entry(
+        lambda w: f"/api/articles/{w.article.slug}/", "200 200 200 200 200 200"
+    ),
+    "api/schema/": Entry(lambda w: "/api/schema/", "200 200 200 200 200 200"),
     "accounts/login/": Entry(lambda w: "/accounts/login/", "200 200 200 200 200 200"),
     "accounts/welcome/": Entry(lambda w: "/accounts/welcome/", "L 302 302 302 302 302"),
     "accounts/logout/": Entry(
@@ -279,6 +302,11 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         lambda w: w.admin_records["link_check"],
         editor="200 403 200 403 200 - 302",
         superuser="200 403 200 403 200 - 302",
+    ),
+    "editorial.followupquestion": AdminModel(
+        lambda w: w.admin_records["follow_up_question"],
+        editor="200 403 200 403 200 200 302",
+        superuser="200 403 200 200 200 200 302",
     ),
     "editorial.editorialpolicy": AdminModel(
         lambda w: w.admin_records["policy"],

@@ -9,5 +9,6 @@ from editorial.admin import (  # noqa: F401 - registers the model admins
     evidence,
     outbox,
     policy,
+    questions,
     references,
 )

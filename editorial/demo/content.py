@@ -410,3 +410,33 @@ review status alone do not change the "Last updated" date; changes in content do
 Articles support clinical judgement; they do not replace it, and they are not advice \
 for individual patients.
 """
+
+
+@dataclass(frozen=True)
+class DemoQuestion:
+    """A reader's follow-up question in the editors' queue."""
+
+    question: str
+    asked_on: str  # the article's slug
+    email: str = ""
+    answered_by: str = ""  # the answering article's slug, if any
+
+
+QUESTIONS = (
+    DemoQuestion(
+        question=(
+            "What happens when osimertinib stops working? Are there other tablets "
+            "to try, or is chemotherapy the only option?"
+        ),
+        asked_on="personalized-medicine-in-non-small-cell-lung-cancer",
+        email="reader@example.org",
+        answered_by="egfr-mutated-nsclc-after-osimertinib",
+    ),
+    DemoQuestion(
+        question=(
+            "Should the tumour be tested again for new mutations if the cancer "
+            "grows after the first treatment?"
+        ),
+        asked_on="personalized-medicine-in-non-small-cell-lung-cancer",
+    ),
+)

@@ -31,6 +31,7 @@ from editorial.demo import article_content, content
 from editorial.models import (
     AssignmentState,
     EditorialPolicy,
+    FollowUpQuestion,
     Recommendation,
     ReminderStep,
     ReviewAssignment,
@@ -85,6 +86,7 @@ def demo_content_load(
             editor=users["editor"], members=members, writer=writer
         )
         loader.load_policy(editor=users["editor"])
+        loader.load_questions(editor=users["editor"])
     return DemoLoadResult(
         password=password,
         usernames=list(users),
@@ -238,6 +240,28 @@ class _Loader:
             label=_("editorial policy"),
             history_user=editor,
         )
+
+    def load_questions(self, *, editor) -> None:
+        self.report(_("Readers' follow-up questions"))
+        for demo_question in content.QUESTIONS:
+            question = self._sync(
+                FollowUpQuestion,
+                {"question": demo_question.question},
+                {
+                    "asked_on": Article.objects.get(slug=demo_question.asked_on),
+                    "email": demo_question.email,
+                    "consent": True,
+                    "client_hash": "demo",
+                },
+                label=_("question on %(slug)s") % {"slug": demo_question.asked_on},
+                history_user=editor,
+            )
+            if demo_question.answered_by and question.answer_id is None:
+                services.question_link(
+                    question=question,
+                    article=Article.objects.get(slug=demo_question.answered_by),
+                    user=editor,
+                )
 
     # --- Articles ----------------------------------------------------------------
 

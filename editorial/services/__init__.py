@@ -23,6 +23,13 @@ from editorial.services.assignments import (
 from editorial.services.common import WorkflowError
 from editorial.services.decisions import review_decide
 from editorial.services.evidence import reference_notice_decide
+from editorial.services.questions import (
+    question_article_create,
+    question_ask,
+    question_decline,
+    question_link,
+    questions_tell_readers,
+)
 from editorial.services.rereview import rereview_start, rereviews_start_due
 from editorial.services.revisions import (
     ContentSave,
@@ -72,6 +79,11 @@ __all__ = [
     "reference_save",
     "default_due_dates",
     "reference_notice_decide",
+    "question_article_create",
+    "question_ask",
+    "question_decline",
+    "question_link",
+    "questions_tell_readers",
     "review_decide",
     "review_start",
     "revision_warning",

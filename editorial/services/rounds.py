@@ -22,6 +22,7 @@ from editorial.models import (
     ReviewRound,
 )
 from editorial.services.common import save_assignment, save_with_history
+from editorial.services.questions import questions_tell_readers
 from reviewers.models import AdvisoryBoardMember
 
 
@@ -106,6 +107,8 @@ def approve_if_enough(article: Article, round_number: int, user) -> None:
         note=_("round closed: article approved"),
     )
     notifications.article_approved(article, version)
+    if article.published:
+        questions_tell_readers(article=article)
 
 
 def approve_if_enough_after_leaving(

@@ -1,0 +1,270 @@
+"""The read-only JSON API: exactly what the public pages show, never a draft.
+
+Built with django-ninja: its schemas are typed Python classes that both validate the
+answers and generate the OpenAPI 3.1 description served at ``/api/schema/``.
+"""
+
+from datetime import date, datetime
+from typing import Literal
+
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import NinjaAPI, Query, Schema, Status
+from ninja.decorators import decorate_view
+from ninja.errors import HttpError
+from pydantic import Field
+
+from articles import discovery, selectors
+from articles.forms import QUERY_MAX_LENGTH
+from articles.models import Article, ArticleStatus, Audience
+from config.http import conditional_get, set_last_modified
+
+API_PAGE_SIZE = 20
+
+ReviewStatus = Literal["submitted", "under_review", "approved"]
+
+api = NinjaAPI(
+    title="Medreview API",
+    version="1",
+    description=(
+        "Read-only access to the published articles, exactly as their public pages "
+        "show them: the latest approved version when there is one. Every answer has "
+        "an ETag and a Last-Modified date; send If-None-Match or If-Modified-Since "
+        "to get 304 Not Modified when nothing changed."
+    ),
+    urls_namespace="api",
+    openapi_url="/schema/",
+    docs_url=None,
+)
+
+
+class ArticleSummary(Schema):
+    slug: str
+    url: str = Field(description="The public page.")
+    api_url: str
+    title: str
+    summary: str
+    specialty: str
+    status: ReviewStatus = Field(
+        description="The status the page shows: approved once a version was approved."
+    )
+    status_label: str
+    last_reviewed: datetime | None = Field(description="The latest approval.")
+    last_updated: datetime
+
+
+class ArticleListPage(Schema):
+    count: int
+    page: int
+    pages: int
+    next: str | None
+    previous: str | None
+    results: list[ArticleSummary]
+
+
+class Reviewer(Schema):
+    name: str
+    credentials: str
+    profile_url: str | None
+
+
+class ArticleSection(Schema):
+    kind: str
+    kind_label: str
+    heading: str
+    markdown: str = Field(description="The body as written, with [@key] markers.")
+    html: str = Field(description="The body rendered and sanitised, as on the page.")
+    citation_numbers: dict[str, int] = Field(
+        description="Each marker's citation key and the number it shows."
+    )
+    patient_markdown: str = Field(
+        description="The plain-language version for patients and caregivers, as "
+        "written; empty when the section has none (patients then read the body)."
+    )
+    patient_html: str | None = Field(
+        description="The patient version rendered and sanitised, as the page shows "
+        "it to patients; null when the section has none."
+    )
+
+
+class ArticleReference(Schema):
+    number: int
+    citation_key: str
+    kind: str
+    kind_label: str
+    text: str = Field(description="Vancouver style, as the page shows it.")
+    title: str
+    authors: str
+    source: str
+    year: int | None
+    volume: str
+    issue: str
+    pages: str
+    doi: str
+    pmid: str
+    pmcid: str
+    nct_number: str
+    url: str
+
+
+class ArticleDetail(ArticleSummary):
+    keywords: list[str]
+    update_under_review: bool = Field(
+        description="A newer working copy is in review; this is the approved version."
+    )
+    next_review_due: date | None
+    reviewed_by: list[Reviewer]
+    sections: list[ArticleSection]
+    references: list[ArticleReference]
+
+
+class ArticleQuery(Schema):
+    q: str = Field("", max_length=QUERY_MAX_LENGTH, description="Search words.")
+    status: ReviewStatus | None = None
+    specialty: str | None = Field(None, description="A specialty's slug.")
+    page: int = Field(1, ge=1)
+
+
+class NotFound(Schema):
+    detail: str
+
+
+@api.get(
+    "/articles/",
+    response=ArticleListPage,
+    summary="List and search the published articles",
+)
+@decorate_view(conditional_get)
+def article_list(
+    request: HttpRequest, response: HttpResponse, filters: Query[ArticleQuery]
+):
+    articles = discovery.article_search(
+        filters=discovery.ArticleFilters(query=filters.q, status=filters.status or "")
+    )
+    if filters.specialty:
+        specialty = discovery.specialty_by_slug(slug=filters.specialty)
+        articles = (
+            articles.filter(shown_specialty=specialty.name)
+            if specialty
+            else articles.none()
+        )
+    paginator = Paginator(articles, API_PAGE_SIZE)
+    if filters.page > max(paginator.num_pages, 1):
+        raise HttpError(
+            404,
+            f"Page {filters.page} does not exist: there are {paginator.num_pages}.",
+        )
+    page = paginator.page(filters.page)
+    latest = Article.objects.aggregate(
+        modified=Max("modified"), approved=Max("approved_versions__approved_at")
+    )
+    set_last_modified(response, _latest(latest["modified"], latest["approved"]))
+    return {
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
+        "next": _page_url(request, page.next_page_number())
+        if page.has_next()
+        else None,
+        "previous": _page_url(request, page.previous_page_number())
+        if page.has_previous()
+        else None,
+        "results": [_summary(request, article) for article in page.object_list],
+    }
+
+
+@api.get(
+    "/articles/{slug}/",
+    response={200: ArticleDetail, 404: NotFound},
+    summary="One published article, as its page shows it",
+)
+@decorate_view(conditional_get)
+def article_detail(request: HttpRequest, response: HttpResponse, slug: str):
+    article = discovery.shown_articles().filter(slug=slug).first()
+    if article is None:
+        return Status(404, {"detail": "No published article has this slug."})
+    page = selectors.article_page(article=article)
+    for_patients = selectors.body_from_content(page.content, audience=Audience.PATIENT)
+    set_last_modified(response, _latest(article.modified, page.last_reviewed))
+    return _summary(request, article) | {
+        "keywords": [
+            word.strip() for word in page.content["keywords"].split(",") if word.strip()
+        ],
+        "update_under_review": page.update_pending,
+        "next_review_due": article.next_review_due if page.is_reviewed else None,
+        "reviewed_by": [
+            {
+                "name": member["name"],
+                "credentials": member.get("credentials", ""),
+                "profile_url": request.build_absolute_uri(
+                    reverse("reviewers:member", kwargs={"slug": member["slug"]})
+                )
+                if member.get("slug")
+                else None,
+            }
+            for member in page.reviewed_by
+        ],
+        "sections": [
+            {
+                "kind": rendered.kind,
+                "kind_label": rendered.kind_label,
+                "heading": rendered.heading,
+                "markdown": section["body"],
+                "html": str(rendered.html),
+                "citation_numbers": section["numbers"],
+                "patient_markdown": section.get("patient_body", ""),
+                "patient_html": None
+                if patient.patient_version_missing or not section.get("patient_body")
+                else str(patient.html),
+            }
+            for section, rendered, patient in zip(
+                page.content["sections"],
+                page.body.sections,
+                for_patients.sections,
+                strict=True,
+            )
+        ],
+        "references": [
+            {
+                "number": item.number,
+                "citation_key": item.reference.citation_key,
+                "kind_label": str(item.reference.get_kind_display()),
+                "text": item.reference.vancouver(),
+            }
+            | {
+                name: getattr(item.reference, name)
+                for name in item.reference.CONTENT_FIELDS
+            }
+            for item in page.body.references
+        ],
+    }
+
+
+def _summary(request: HttpRequest, article: Article) -> dict:
+    """An article read through ``discovery.shown_articles``."""
+    return {
+        "slug": article.slug,
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "api_url": request.build_absolute_uri(
+            reverse("api:article_detail", kwargs={"slug": article.slug})
+        ),
+        "title": article.shown_title,
+        "summary": article.shown_summary,
+        "specialty": article.shown_specialty,
+        "status": article.shown_status,
+        "status_label": str(ArticleStatus(article.shown_status).label),
+        "last_reviewed": article.last_reviewed,
+        "last_updated": article.shown_last_updated,
+    }
+
+
+def _page_url(request: HttpRequest, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    return max((moment for moment in moments if moment is not None), default=None)

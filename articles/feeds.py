@@ -1,0 +1,61 @@
+"""The Atom feed of approvals: each newly approved or re-approved version."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from articles.models import ApprovedVersion
+
+FEED_LENGTH = 30
+
+
+class ApprovalsFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("Medreview: newly approved and re-approved articles")
+    subtitle = gettext_lazy(
+        "Each entry is a version of an article approved by the Medical Advisory Board."
+    )
+    link = reverse_lazy("articles:list")
+
+    def items(self):
+        return (
+            ApprovedVersion.objects.filter(article__published=True)
+            .select_related("article")
+            .order_by("-approved_at", "-pk")[:FEED_LENGTH]
+        )
+
+    def item_title(self, version: ApprovedVersion) -> str:
+        title = version.content["title"]
+        if version.number == 1:
+            return _("Approved: %(title)s") % {"title": title}
+        return _("Re-approved: %(title)s") % {"title": title}
+
+    def item_description(self, version: ApprovedVersion) -> str:
+        reviewers = "; ".join(
+            ", ".join(filter(None, [approver.get("name"), approver.get("credentials")]))
+            for approver in version.approvers
+        )
+        lines = [version.content["summary"]]
+        if reviewers:
+            lines.append(_("Reviewed by %(names)s.") % {"names": reviewers})
+        return "\n\n".join(line for line in lines if line)
+
+    def item_link(self, version: ApprovedVersion) -> str:
+        return version.article.get_absolute_url()
+
+    def item_guid(self, version: ApprovedVersion) -> str:
+        return f"{version.article.get_absolute_url()}#version-{version.number}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, version: ApprovedVersion):
+        return version.approved_at
+
+    def item_updateddate(self, version: ApprovedVersion):
+        return version.approved_at
+
+    def item_categories(self, version: ApprovedVersion):
+        specialty = version.content.get("specialty")
+        return [specialty] if specialty else []
