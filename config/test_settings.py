@@ -25,3 +25,7 @@ SECURE_SSL_REDIRECT = False
 CELERY_TASK_ALWAYS_EAGER = True
 # django-axes logs every sign-in at INFO; the suite signs in thousands of times.
 LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # noqa: F405
+# One process: local memory is a real cache here (emptied before each test), unless
+# DJANGO_CACHE_URL names a Redis.
+if not CACHE_URL:  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
