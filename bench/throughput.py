@@ -44,6 +44,9 @@ PRODUCTION_ENVIRONMENT = {
     "DJANGO_SECURE_SSL_REDIRECT": "0",
     "DJANGO_LOG_LEVEL": "WARNING",
     "DJANGO_CACHE_KEY_PREFIX": f"bench-{RUN_ID}",
+    # No broker: the few emails the load run causes are sent in-process, nowhere.
+    "MEDREVIEW_EMBEDDED_SERVICES": "1",
+    "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
 }
 STATIC_COPY = "bench-article-page.html"
 
@@ -135,6 +138,7 @@ def set_up_production_django() -> str:
     cache_url = os.environ.get("DJANGO_CACHE_URL", "redis://127.0.0.1:6379/0")
     os.environ.update(PRODUCTION_ENVIRONMENT)
     os.environ.pop("DJANGO_CACHE_URL", None)
+    os.environ.pop("CELERY_BROKER_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
 
     import django
