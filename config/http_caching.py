@@ -55,7 +55,12 @@ def content_changed(scope: str) -> None:
 
 
 def set_last_modified(response: HttpResponse, scope: str) -> None:
-    """``Last-Modified`` of a list page: the last change noted for its scope, or
-    now when the cache has no note (a 200 then, never a wrong 304)."""
-    changed: datetime.datetime = cache.get(f"last-changed:{scope}") or timezone.now()
+    """``Last-Modified`` of a list page: the last change noted for its scope. With
+    no note (a cache emptied or restarted) now is noted: later than any change, so
+    never a wrong 304, and the same for the requests that follow."""
+    key = f"last-changed:{scope}"
+    changed: datetime.datetime | None = cache.get(key)
+    if changed is None:
+        cache.add(key, timezone.now(), timeout=None)
+        changed = cache.get(key) or timezone.now()
     response["Last-Modified"] = http_date(changed.timestamp())
