@@ -7,8 +7,11 @@ moment, compared by ``articles.diffing`` and rendered by ``body_from_content``, 
 live page, the approved version and the review desk all show an article the same way.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -71,13 +74,46 @@ class ArticlePage:
 
     article: Article
     content: dict[str, Any]
-    body: ArticleBody
     approved_version: ApprovedVersion | None
     audience: str = Audience.CLINICIAN
 
     @property
     def for_patients(self) -> bool:
         return self.audience == Audience.PATIENT
+
+    @cached_property
+    def body(self) -> ArticleBody:
+        """Rendered on first use: a page whose body is cached never renders it."""
+        return body_from_content(self.content, audience=self.audience)
+
+    @cached_property
+    def body_version(self) -> str:
+        """A digest of the content the body shows: the same for every request of an
+        approved version, new with any change of a working copy or a correction of
+        a cited reference. The editors' notes on cited works are read live, not
+        frozen in the content, so they count too. Hashing costs a millisecond;
+        rendering, fifty."""
+        notes = confirmed_reader_notes(
+            reference_ids=[item.get("id") for item in self.content["references"]]
+        )
+        serialised = json.dumps(
+            [self.content, sorted(notes.items())], sort_keys=True, default=str
+        )
+        return hashlib.sha256(serialised.encode()).hexdigest()
+
+    @property
+    def section_headings(self) -> list[str]:
+        """The sections' headings as the body shows them, without rendering it (the
+        table of contents of a page whose body comes from the cache)."""
+        kinds = dict(Section.Kind.choices)
+        return [
+            section["heading"] or str(kinds.get(section["kind"], section["kind"]))
+            for section in self.content["sections"]
+        ]
+
+    @property
+    def has_references(self) -> bool:
+        return bool(self.content["references"])
 
     @property
     def is_reviewed(self) -> bool:
@@ -114,6 +150,13 @@ class ArticlePage:
         # Versions approved before the field existed have no such key.
         value = self.content.get("literature_reviewed_through")
         return date.fromisoformat(value) if value else None
+
+    @property
+    def changed_at(self) -> datetime:
+        """When anything this page shows last changed: its ``Last-Modified``."""
+        if self.approved_version is None:
+            return self.article.modified
+        return max(self.article.modified, self.approved_version.approved_at)
 
     @property
     def last_reviewed(self) -> datetime | None:
@@ -171,11 +214,7 @@ def article_page(
     else:
         content = with_corrections_since(version.content, moment=version.approved_at)
     return ArticlePage(
-        article=article,
-        content=content,
-        body=body_from_content(content, audience=audience),
-        approved_version=version,
-        audience=audience,
+        article=article, content=content, approved_version=version, audience=audience
     )
 
 
@@ -185,12 +224,7 @@ def working_copy_page(*, article: Article) -> ArticlePage:
     approved version's content, shown with its approval."""
     content = article_content(article=article)
     version = latest_approved_version(article=article) if article.is_approved else None
-    return ArticlePage(
-        article=article,
-        content=content,
-        body=body_from_content(content),
-        approved_version=version,
-    )
+    return ArticlePage(article=article, content=content, approved_version=version)
 
 
 def section_preview(*, kind: str, heading: str, body: str) -> ArticleBody:

@@ -8,16 +8,20 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from articles import discovery, selectors, structured_data
+from articles import discovery, page_cache, selectors, structured_data
 from articles.forms import ArticleSearchForm
 from articles.models import Article, Audience
+from config import http_caching
 
 ARTICLES_PER_PAGE = 20
-
-AUDIENCE_COOKIE = "medreview_audience"
 AUDIENCE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+
+# How long a CDN may serve an approved page without asking, and then while it asks.
+APPROVED_PAGE_MAX_AGE = 60
+APPROVED_PAGE_STALE_WHILE_REVALIDATE = 600
 
 
 @require_safe
@@ -37,7 +41,7 @@ def article_list(request, specialty_slug: str = ""):
     ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
+    response = render(
         request,
         "articles/list.html",
         {
@@ -50,24 +54,14 @@ def article_list(request, specialty_slug: str = ""):
             "query_string": query.urlencode(),
         },
     )
-
-
-def chosen_audience(request) -> tuple[str, bool]:
-    """The audience asked for in the address, else the one remembered in the cookie,
-    else healthcare professionals; and whether the cookie must be (re)set."""
-    asked = request.GET.get("audience")
-    if asked in Audience.values:
-        return asked, request.COOKIES.get(AUDIENCE_COOKIE) != asked
-    remembered = request.COOKIES.get(AUDIENCE_COOKIE)
-    if remembered in Audience.values:
-        return remembered, False
-    return Audience.CLINICIAN, False
+    http_caching.set_last_modified(response, "articles")
+    return response
 
 
 @require_safe
 def article_detail(request, slug: str):
     article = selectors.public_article(slug=slug)
-    audience, remember = chosen_audience(request)
+    audience, remember = page_cache.chosen_audience(request)
     response = article_page_response(
         request,
         article=article,
@@ -77,7 +71,7 @@ def article_detail(request, slug: str):
     patch_vary_headers(response, ["Cookie"])
     if remember:
         response.set_cookie(
-            AUDIENCE_COOKIE,
+            page_cache.AUDIENCE_COOKIE,
             audience,
             max_age=AUDIENCE_COOKIE_MAX_AGE,
             samesite="Lax",
@@ -99,8 +93,7 @@ def article_page_response(
         {
             "article": article,
             "page": page,
-            "sections": page.body.sections,
-            "references": page.body.references,
+            "body_html": page_cache.article_body_html(page=page),
             "corrections": list(article.corrections.all()),
             "audience": page.audience,
             "other_audience": (
@@ -121,6 +114,19 @@ def article_page_response(
     if preview:
         response["X-Robots-Tag"] = "noindex"
         patch_cache_control(response, private=True, no_store=True)
+        return response
+    response["Last-Modified"] = http_date(page.changed_at.timestamp())
+    # The same URL serves signed-in readers a page with their own menu.
+    patch_vary_headers(response, ["Cookie"])
+    if page.is_reviewed:
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=APPROVED_PAGE_MAX_AGE,
+            stale_while_revalidate=APPROVED_PAGE_STALE_WHILE_REVALIDATE,
+        )
+    else:
+        patch_cache_control(response, no_cache=True)
     return response
 
 

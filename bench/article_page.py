@@ -73,13 +73,14 @@ SECTION_KINDS = (
 )
 
 
-def build_article(size: ArticleSize, author) -> Article:
+def build_article(size: ArticleSize, author, variant: int = 0) -> Article:
     """An article whose sections cite every reference once, plus one repeat each.
 
     The bodies use what editors use: bold, italics, a sub-heading and nested bullets,
-    so rendering costs what it costs on a real page.
+    so rendering costs what it costs on a real page. Articles of the same size need
+    distinct ``variant`` numbers (their references' identifiers differ).
     """
-    prefix = f"s{size.sections}r{size.references}"
+    prefix = f"s{size.sections}r{size.references}v{variant}"
     references = [
         Reference.objects.create(
             kind=REFERENCE_KINDS[number % len(REFERENCE_KINDS)],
@@ -92,7 +93,7 @@ def build_article(size: ArticleSize, author) -> Article:
             issue=str(number % 12 + 1),
             pages=f"{number}-{number + 9}",
             doi=f"10.5555/bench.{prefix}.{number}",
-            pmid=str(10_000_000 + size.sections * 1_000 + number),
+            pmid=str(10_000_000 + variant * 500_000 + size.sections * 1_000 + number),
         )
         for number in range(size.references)
     ]

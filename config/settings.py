@@ -83,10 +83,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: stores the anonymous article page with every header the stack below
+    # gives it, and serves warm hits without running the stack (docs/performance.md).
+    "articles.page_cache.ArticlePageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.content_security.SiteCSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that reads the session, so they see the final response.
+    "django.middleware.http.ConditionalGetMiddleware",
+    "config.http_caching.CacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,6 +146,32 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # form of 300 full sections stays under the request size limit.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+
+# Cache: Redis through django-redis from DJANGO_CACHE_URL, whose IGNORE_EXCEPTIONS turns
+# a Redis outage into "no cache" instead of errors. Unset: local memory with debug on
+# (one process); with debug off no cache at all, because per-process memory would let
+# one gunicorn worker serve a page another worker's save has made stale.
+CACHE_URL = env.str("DJANGO_CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env.str("DJANGO_CACHE_KEY_PREFIX", default="medreview"),
+            "TIMEOUT": env.int("DJANGO_CACHE_TIMEOUT", default=60 * 60 * 24),
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+elif DEBUG:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -38,3 +38,7 @@ MEDREVIEW_LINK_RESOLVERS = {
 MEDREVIEW_LOOKUP_TIMEOUT = 2.0
 MEDREVIEW_LINK_CHECK_PRIVATE_ADDRESSES = True  # the recorded server is on 127.0.0.1
 MEDREVIEW_CHECK_PAUSE_SECONDS = 0.0
+# One process: local memory is a real cache here (emptied before each test), unless
+# DJANGO_CACHE_URL names a Redis.
+if not CACHE_URL:  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

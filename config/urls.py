@@ -28,3 +28,4 @@ urlpatterns = [
 ]
 
 handler400 = "config.errors.bad_request"
+handler500 = "config.errors.server_error"

@@ -90,34 +90,46 @@ class TimelineEvent:
     description: str
 
 
-def _describe(record, label: str) -> str:
+def _describe(record, label: str, previous) -> str:
     kind = {"+": _("created"), "~": _("changed"), "-": _("deleted")}[
         record.history_type
     ]
     text = f"{label} {kind}"
     if record.history_change_reason:
         text += f": {record.history_change_reason}"
-    elif record.history_type == "~" and record.prev_record is not None:
-        changed = record.diff_against(record.prev_record).changed_fields
+    elif record.history_type == "~" and previous is not None:
+        changed = record.diff_against(previous).changed_fields
         if changed:
             text += " (" + ", ".join(changed) + ")"
     return text
 
 
+def _with_previous(records):
+    """Each history record with the one before it of the same row, found in memory:
+    asking each record for ``prev_record`` would cost a query per line."""
+    latest = {}
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        yield record, latest.get(record.id)
+        latest[record.id] = record
+
+
 def article_timeline(*, article: Article) -> list[TimelineEvent]:
-    """Every recorded edit, transition, assignment and decision, newest first."""
+    """Every recorded edit, transition, assignment and decision, newest first, in
+    a fixed number of queries however long the history."""
     events = []
-    for record in article.history.select_related("history_user"):
+    for record, previous in _with_previous(
+        article.history.select_related("history_user")
+    ):
         events.append(
             TimelineEvent(
                 record.history_date,
                 record.history_user,
                 "article",
-                _describe(record, _("Article")),
+                _describe(record, _("Article"), previous),
             )
         )
-    for record in Section.history.filter(article_id=article.pk).select_related(
-        "history_user"
+    for record, previous in _with_previous(
+        Section.history.filter(article_id=article.pk).select_related("history_user")
     ):
         label = _("Section “%(heading)s”") % {
             "heading": record.heading or record.get_kind_display()
@@ -127,11 +139,13 @@ def article_timeline(*, article: Article) -> list[TimelineEvent]:
                 record.history_date,
                 record.history_user,
                 "section",
-                _describe(record, label),
+                _describe(record, label, previous),
             )
         )
-    for record in ReviewAssignment.history.filter(article_id=article.pk).select_related(
-        "history_user", "reviewer"
+    for record, previous in _with_previous(
+        ReviewAssignment.history.filter(article_id=article.pk).select_related(
+            "history_user", "reviewer"
+        )
     ):
         label = _("Assignment of %(member)s, round %(round)s") % {
             "member": record.reviewer,
@@ -142,11 +156,13 @@ def article_timeline(*, article: Article) -> list[TimelineEvent]:
                 record.history_date,
                 record.history_user,
                 "assignment",
-                _describe(record, label),
+                _describe(record, label, previous),
             )
         )
-    for record in ReviewerConflict.history.filter(article_id=article.pk).select_related(
-        "history_user", "member"
+    for record, previous in _with_previous(
+        ReviewerConflict.history.filter(article_id=article.pk).select_related(
+            "history_user", "member"
+        )
     ):
         events.append(
             TimelineEvent(
@@ -154,7 +170,9 @@ def article_timeline(*, article: Article) -> list[TimelineEvent]:
                 record.history_user,
                 "conflict",
                 _describe(
-                    record, _("Conflict of %(member)s") % {"member": record.member}
+                    record,
+                    _("Conflict of %(member)s") % {"member": record.member},
+                    previous,
                 ),
             )
         )

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
@@ -39,9 +40,12 @@ from editorial.models import AssignmentState, EditorialPolicy, ReviewAssignment
 def editorial_policy(request):
     policy = EditorialPolicy.objects.order_by("-updated").first()
     html = mark_safe(markdown.render_page(policy.body)) if policy else ""  # noqa: S308 - sanitised
-    return render(
+    response = render(
         request, "editorial/policy.html", {"policy": policy, "policy_html": html}
     )
+    if policy is not None:
+        response["Last-Modified"] = http_date(policy.updated.timestamp())
+    return response
 
 
 def reviewer_required(view):

@@ -3,19 +3,22 @@
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from config import http_caching
 from reviewers.models import AdvisoryBoardMember
 
 
 @require_safe
 def board(request):
     members = AdvisoryBoardMember.objects.active()
-    return render(request, "reviewers/board.html", {"members": members})
+    response = render(request, "reviewers/board.html", {"members": members})
+    http_caching.set_last_modified(response, "board")
+    return response
 
 
 @require_safe
 def member(request, slug: str):
     board_member = get_object_or_404(AdvisoryBoardMember.objects.active(), slug=slug)
-    return render(
+    response = render(
         request,
         "reviewers/member.html",
         {
@@ -23,3 +26,5 @@ def member(request, slug: str):
             "reviewed_articles": board_member.reviewed_public_articles(),
         },
     )
+    http_caching.set_last_modified(response, "board")
+    return response

@@ -132,6 +132,16 @@ def pytest_report_teststatus(report: pytest.TestReport):
 # which needs none of them, such as the service-marker check, starts quickly.
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no page rendered by another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def editor_user(db):
     """A staff member in the Editors group (not a superuser)."""

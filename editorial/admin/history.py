@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,6 +21,8 @@ from articles.selectors import (
     latest_approved_version,
 )
 from editorial import selectors, services
+
+TIMELINE_PAGE_SIZE = 100
 
 
 class ArticleHistoryViewsMixin:
@@ -63,7 +66,13 @@ class ArticleHistoryViewsMixin:
 
     def timeline_view(self, request, object_id):
         article = self._article_or_404(request, object_id)
-        moments = selectors.content_moments(article=article)
+        # Pages of lines: an article with a thousand saves stays one quick page.
+        moments = Paginator(
+            selectors.content_moments(article=article), TIMELINE_PAGE_SIZE
+        ).get_page(request.GET.get("versions"))
+        events = Paginator(
+            selectors.article_timeline(article=article), TIMELINE_PAGE_SIZE
+        ).get_page(request.GET.get("page"))
         return TemplateResponse(
             request,
             "admin/articles/article/timeline.html",
@@ -71,7 +80,7 @@ class ArticleHistoryViewsMixin:
                 request,
                 article,
                 _("Timeline of “%(article)s”") % {"article": article},
-                events=selectors.article_timeline(article=article),
+                events=events,
                 moments=moments,
                 can_restore=request.user.has_perm("articles.restore_article_version"),
             ),
