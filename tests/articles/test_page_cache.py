@@ -107,11 +107,16 @@ def test_a_signed_in_reader_sees_each_edit_and_approval_at_once(client, db):
 
 def test_each_audience_gets_its_own_cached_page(client, approved_article):
     url = approved_article.get_absolute_url()
-    client.get(url)
+    client.get(url)  # the professionals' page is now cached
     patient = client.get(url, {"audience": "patient"}).content.decode()
+    remembered = client.get(url).content.decode()  # the cookie chooses, twice
+    remembered_again = client.get(url).content.decode()
+    client.cookies.clear()
     plain = client.get(url).content.decode()
 
     assert 'value="patient" checked' in patient
+    assert 'value="patient" checked' in remembered
+    assert remembered_again == remembered
     assert 'value="patient" checked' not in plain
 
 
