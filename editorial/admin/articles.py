@@ -17,6 +17,7 @@ from articles.models import Article, Section
 from config.history import ReadOnlyHistoryAdmin
 from editorial import services
 from editorial.admin.article_form import ArticleAdminForm
+from editorial.admin.authoring import SectionPreviewMixin
 from editorial.admin.filters import OverdueFilter, QueueFilter, ReviewerFilter
 from editorial.admin.history import ArticleHistoryViewsMixin
 from editorial.admin.previews import ArticlePreviewViewsMixin
@@ -77,6 +78,7 @@ class ReviewerConflictInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(
     ArticlePreviewViewsMixin,
+    SectionPreviewMixin,
     WorkflowActionsMixin,
     ArticleHistoryViewsMixin,
     FSMAdminMixin,
@@ -146,6 +148,11 @@ class ArticleAdmin(
         ReviewAssignmentInline,
         ReviewerConflictInline,
     ]
+
+    class Media:
+        js = ("js/admin/section-editor.js",)
+        css = {"all": ("css/admin/section-editor.css",)}
+
     edit_fieldset = (
         _("Your edit"),
         {"fields": ("revision_reason", "seen_state")},

@@ -1,0 +1,75 @@
+"""The section editor in Chromium: "[@" offers the library's references, the chosen
+key is written into the text, the preview beside it shows the number readers will
+see, an unknown key is named before saving, and the page raises no
+Content-Security-Policy violation while doing it."""
+
+import pytest
+
+from tests.articles.factories import (
+    DEFAULT_PASSWORD,
+    ArticleFactory,
+    EditorFactory,
+    SectionFactory,
+)
+from tests.editorial.browser import Tabs, sign_in_to_admin
+from tests.references.factories import ReferenceFactory
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # skipped by the ``browser`` marker
+    expect = None
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_typing_a_citation_picks_it_and_previews_its_number(chromium, live_server):
+    EditorFactory(username="writer")
+    ReferenceFactory(citation_key="esmo2023", title="Metastatic NSCLC: guideline")
+    ReferenceFactory(
+        citation_key="wu2020",
+        title="Osimertinib in resected EGFR-mutated NSCLC",
+        authors="Wu YL, Tsuboi M",
+    )
+    article = ArticleFactory(title="Which test comes first?")
+    SectionFactory(article=article, order=1, body="Guidance first [@esmo2023].")
+    SectionFactory(article=article, order=2, body="")
+    tabs = Tabs(chromium, live_server.url)
+    page = tabs.open()
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    try:
+        sign_in_to_admin(page, "writer", DEFAULT_PASSWORD)
+        page.goto(f"/admin/articles/article/{article.pk}/change/")
+        body = page.locator("textarea[name='sections-1-body']")
+
+        body.click()
+        body.press_sequentially("Adjuvant osimertinib [@Tsub")
+        picker = page.get_by_role("listbox")
+        expect(picker.get_by_role("option")).to_have_count(1)
+        expect(picker.get_by_role("option")).to_contain_text("wu2020")
+        body.press("Enter")
+
+        expect(body).to_have_value("Adjuvant osimertinib [@wu2020]")
+        second_preview = page.locator("#sections-1 .section-preview-body")
+        expect(second_preview.locator("a.citation")).to_have_text("2")
+        expect(page.locator("#section-preview-references li")).to_have_count(2)
+
+        body.press_sequentially(" and [@wu2021]")
+        expect(page.locator("#sections-1 .section-preview-unknown")).to_have_text(
+            "Unknown citation key: wu2021"
+        )
+        page.wait_for_load_state("networkidle")
+    finally:
+        tabs.close_all()
+
+    assert violations == []
