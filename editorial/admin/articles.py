@@ -150,7 +150,7 @@ class ArticleAdmin(
     ]
 
     class Media:
-        js = ("js/admin/section-editor.js",)
+        js = ("js/admin/section-editor.js", "js/admin/section-order.js")
         css = {"all": ("css/admin/section-editor.css",)}
 
     edit_fieldset = (

@@ -73,3 +73,60 @@ def test_typing_a_citation_picks_it_and_previews_its_number(chromium, live_serve
         tabs.close_all()
 
     assert violations == []
+
+
+def drag(page, source, target) -> None:
+    """Drag with the mouse in small steps, as a hand does: the browser fires its
+    drag events only when the pointer moves over the target."""
+    source.hover(position={"x": 5, "y": 5})
+    page.mouse.down()
+    box = target.bounding_box()
+    page.mouse.move(box["x"] + 10, box["y"] + box["height"] - 5, steps=10)
+    page.mouse.up()
+
+
+def test_sections_are_reordered_by_dragging_and_added_in_place(chromium, live_server):
+    EditorFactory(username="writer")
+    ReferenceFactory(citation_key="esmo2023")
+    article = ArticleFactory(title="Which test comes first?")
+    SectionFactory(
+        article=article, order=1, heading="Testing", body="Test [@esmo2023]."
+    )
+    SectionFactory(article=article, order=2, heading="Treatment", body="Treat.")
+    tabs = Tabs(chromium, live_server.url)
+    page = tabs.open()
+    try:
+        sign_in_to_admin(page, "writer", DEFAULT_PASSWORD)
+        page.goto(f"/admin/articles/article/{article.pk}/change/")
+
+        # The previews open under the sections once loaded; drag after that.
+        expect(page.locator("#sections-1 .section-preview")).to_be_visible()
+        drag(
+            page,
+            page.locator("#sections-1 h3"),
+            page.locator("#sections-0 .section-preview"),
+        )
+        expect(page.locator("#sections-group .inline-related").first).to_have_id(
+            "sections-1"
+        )
+        page.get_by_role("button", name="Add another Section").click()
+        page.locator("#sections-2 select[name='sections-2-kind']").select_option(
+            "general"
+        )
+        page.locator("textarea[name='sections-2-body']").fill("Follow up yearly.")
+        page.locator("#sections-2 .section-move", has_text="Move up").click()
+        page.get_by_role("button", name="Save and continue editing").click()
+
+        headings = page.locator(
+            "#sections-group .inline-related:not(.empty-form) input[name$='-heading']"
+        )
+        expect(headings.nth(0)).to_have_value("Treatment")
+        expect(headings.nth(1)).to_have_value("")
+        expect(headings.nth(2)).to_have_value("Testing")
+        public = page.context.new_page()
+        public.goto(article.get_absolute_url())
+        expect(public.locator("main h2")).to_contain_text(
+            ["Treatment", "General", "Testing"]
+        )
+    finally:
+        tabs.close_all()
