@@ -3,19 +3,14 @@ review started in one save, and a reviewer picker listing only the members who c
 review the article."""
 
 import pytest
-from django.contrib.messages import get_messages
 
 from articles.models import ArticleStatus
 from editorial.models import ReviewerConflict
 from tests.editorial.conftest import change_form_data, change_url
-from tests.editorial.test_admin_workflow import add_reviewer_row
+from tests.editorial.test_admin_workflow import add_reviewer_row, messages_of
 from tests.reviewers.factories import AdvisoryBoardMemberFactory
 
 AUTOCOMPLETE = "/admin/autocomplete/"
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.mark.django_db
