@@ -135,9 +135,9 @@ def test_an_editor_writes_a_cited_answer_and_sends_it_to_review(
             write_section(page, index, kind, parts, ending, screenshots)
 
         # The preview numbers the sources as readers will see them, across sections.
-        expect(page.locator("#section-preview-references li")).to_have_count(4)
+        expect(page.locator("#section-live-preview-references li")).to_have_count(4)
         expect(
-            page.locator("#sections-2 .section-preview-body a.citation")
+            page.locator("#sections-2 .section-live-preview-body a.citation")
         ).to_have_text(["3", "4"])
         expect(page.locator("#id_sections-2-body")).to_have_value(
             "Disease-free survival improved [@wu2020], as did overall survival "

@@ -60,12 +60,12 @@ def test_typing_a_citation_picks_it_and_previews_its_number(chromium, live_serve
         body.press("Enter")
 
         expect(body).to_have_value("Adjuvant osimertinib [@wu2020]")
-        second_preview = page.locator("#sections-1 .section-preview-body")
+        second_preview = page.locator("#sections-1 .section-live-preview-body")
         expect(second_preview.locator("a.citation")).to_have_text("2")
-        expect(page.locator("#section-preview-references li")).to_have_count(2)
+        expect(page.locator("#section-live-preview-references li")).to_have_count(2)
 
         body.press_sequentially(" and [@wu2021]")
-        expect(page.locator("#sections-1 .section-preview-unknown")).to_have_text(
+        expect(page.locator("#sections-1 .section-live-preview-unknown")).to_have_text(
             "Unknown citation key: wu2021"
         )
         page.wait_for_load_state("networkidle")
@@ -100,11 +100,11 @@ def test_sections_are_reordered_by_dragging_and_added_in_place(chromium, live_se
         page.goto(f"/admin/articles/article/{article.pk}/change/")
 
         # The previews open under the sections once loaded; drag after that.
-        expect(page.locator("#sections-1 .section-preview")).to_be_visible()
+        expect(page.locator("#sections-1 .section-live-preview")).to_be_visible()
         drag(
             page,
             page.locator("#sections-1 h3"),
-            page.locator("#sections-0 .section-preview"),
+            page.locator("#sections-0 .section-live-preview"),
         )
         expect(page.locator("#sections-group .inline-related").first).to_have_id(
             "sections-1"

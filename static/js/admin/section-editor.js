@@ -53,17 +53,17 @@
     }
 
     function previewBox(form) {
-      let box = form.querySelector(".section-preview");
+      let box = form.querySelector(".section-live-preview");
       if (!box) {
         box = document.createElement("div");
-        box.className = "section-preview";
+        box.className = "section-live-preview";
         const title = document.createElement("p");
-        title.className = "section-preview-title";
+        title.className = "section-live-preview-title";
         title.textContent = labels.previewLabel;
         const unknown = document.createElement("ul");
-        unknown.className = "section-preview-unknown errorlist";
+        unknown.className = "section-live-preview-unknown errorlist";
         const body = document.createElement("div");
-        body.className = "section-preview-body";
+        body.className = "section-live-preview-body";
         box.append(title, unknown, body);
         const bodyField = field(form, "body");
         const row = bodyField ? bodyField.closest(".form-row") : null;
@@ -73,11 +73,11 @@
     }
 
     function referencesBox() {
-      let box = document.getElementById("section-preview-references");
+      let box = document.getElementById("section-live-preview-references");
       if (!box) {
         box = document.createElement("ol");
-        box.id = "section-preview-references";
-        box.className = "section-preview-references";
+        box.id = "section-live-preview-references";
+        box.className = "section-live-preview-references";
         group.after(box);
       }
       return box;
@@ -87,8 +87,8 @@
       forms.forEach((form, index) => {
         const section = answer.sections[index];
         const box = previewBox(form);
-        box.querySelector(".section-preview-body").innerHTML = section.html;
-        const unknown = box.querySelector(".section-preview-unknown");
+        box.querySelector(".section-live-preview-body").innerHTML = section.html;
+        const unknown = box.querySelector(".section-live-preview-unknown");
         unknown.replaceChildren(
           ...section.unknown_keys.map((key) => {
             const item = document.createElement("li");
@@ -109,7 +109,7 @@
 
     function showPreviewUnavailable(forms) {
       forms.forEach((form) => {
-        const unknown = previewBox(form).querySelector(".section-preview-unknown");
+        const unknown = previewBox(form).querySelector(".section-live-preview-unknown");
         const item = document.createElement("li");
         item.textContent = labels.unavailableLabel;
         unknown.replaceChildren(item);
@@ -278,7 +278,8 @@
         });
         list.append(item);
       });
-      textarea.after(list);
+      // Under the field's row, so the textarea keeps its width.
+      (textarea.closest(".flex-container") || textarea).after(list);
       list.hidden = false;
       highlight(0);
     }
