@@ -241,25 +241,8 @@ def section_preview(*, kind: str, heading: str, body: str) -> ArticleBody:
 
     Citation numbers count from this section alone: the article preview numbers
     the whole article."""
-    keys = markdown.citation_keys(body)
-    library = Reference.objects.filter(citation_key__in=keys).in_bulk(
-        field_name="citation_key"
-    )
-    cited = [library[key] for key in keys if key in library]
-    references = [
-        {"number": number, "id": reference.pk}
-        | {name: getattr(reference, name) for name in REFERENCE_FIELDS}
-        for number, reference in enumerate(cited, start=1)
-    ]
-    section = {
-        "id": None,
-        "order": 1,
-        "kind": kind,
-        "heading": heading,
-        "body": body,
-        "numbers": {item["citation_key"]: item["number"] for item in references},
-    }
-    return body_from_content({"sections": [section], "references": references})
+    section = SectionDraft(kind=kind, heading=heading, body=body)
+    return draft_preview(sections=[section]).body
 
 
 def article_content(*, article: Article) -> dict[str, Any]:
