@@ -16,6 +16,7 @@ from editorial.models import (
     ReviewerConflict,
     ReviewRound,
 )
+from reviewers.models import AdvisoryBoardMember
 
 
 def live_assignments(
@@ -25,6 +26,21 @@ def live_assignments(
     return article.review_assignments.filter(
         round=article.review_round if round_number is None else round_number,
         state__in=LIVE_STATES,
+    )
+
+
+def eligible_reviewers(*, article: Article | None) -> QuerySet[AdvisoryBoardMember]:
+    """The board members who can review the article: active, with an account, not
+    its author, no recorded conflict (the rules ``ReviewAssignment.clean`` checks
+    again on save). Without an article (a new one), every active member with an
+    account."""
+    members = AdvisoryBoardMember.objects.filter(is_active=True, user__isnull=False)
+    if article is None:
+        return members
+    if article.author_id is not None:
+        members = members.exclude(user_id=article.author_id)
+    return members.exclude(
+        pk__in=ReviewerConflict.objects.filter(article=article).values("member_id")
     )
 
 

@@ -199,6 +199,14 @@ ROUTES: dict[str, Entry] = {
     "admin/references/reference/import/": Entry(
         lambda w: "/admin/references/reference/import/", "L L L L 200 200"
     ),
+    # The section editor's live preview and citation picker.
+    "admin/articles/article/preview-sections/": Entry(
+        lambda w: "/admin/articles/article/preview-sections/", "L L L L 200 200", "post"
+    ),
+    "admin/references/reference/citation-picker/": Entry(
+        lambda w: "/admin/references/reference/citation-picker/?term=a",
+        "L L L L 200 200",
+    ),
 }
 
 # The standard views the admin gives every registered model, by the end of their

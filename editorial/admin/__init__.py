@@ -6,6 +6,7 @@ Importing the package registers every model admin of the app.
 from editorial.admin import (  # noqa: F401 - registers the model admins
     articles,
     assignments,
+    board,
     evidence,
     outbox,
     policy,

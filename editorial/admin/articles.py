@@ -13,16 +13,21 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
 from articles.admin import READER_TEXT_OVERRIDES, CorrectionInline, SectionInline
-from articles.models import Article, Section
+from articles.models import Article, ArticleStatus, Section
 from config.history import ReadOnlyHistoryAdmin
 from editorial import services
 from editorial.admin.article_form import ArticleAdminForm
+from editorial.admin.authoring import SectionPreviewMixin
+from editorial.admin.board import ReviewerSelect
 from editorial.admin.filters import OverdueFilter, QueueFilter, ReviewerFilter
 from editorial.admin.history import ArticleHistoryViewsMixin
 from editorial.admin.previews import ArticlePreviewViewsMixin
 from editorial.admin.workflow import WorkflowActionsMixin
 from editorial.forms import AssignmentInlineForm, ReopenForm
 from editorial.models import LIVE_STATES, ReviewAssignment, ReviewerConflict
+
+# The change form's "Save and send to review" button.
+SEND_TO_REVIEW = "_send_to_review"
 
 ARTICLE_FIELD_NAMES = frozenset(field.name for field in Article._meta.concrete_fields)
 
@@ -62,6 +67,16 @@ class ReviewAssignmentInline(admin.TabularInline):
         # Rows already saved are changed only through the workflow.
         return False
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "reviewer":
+            # The picker offers only the members who can review this article.
+            kwargs["widget"] = ReviewerSelect(
+                db_field,
+                self.admin_site,
+                article_id=request.resolver_match.kwargs.get("object_id"),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class ReviewerConflictInline(admin.TabularInline):
     model = ReviewerConflict
@@ -77,6 +92,7 @@ class ReviewerConflictInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(
     ArticlePreviewViewsMixin,
+    SectionPreviewMixin,
     WorkflowActionsMixin,
     ArticleHistoryViewsMixin,
     FSMAdminMixin,
@@ -146,6 +162,11 @@ class ArticleAdmin(
         ReviewAssignmentInline,
         ReviewerConflictInline,
     ]
+
+    class Media:
+        js = ("js/admin/section-editor.js", "js/admin/section-order.js")
+        css = {"all": ("css/admin/section-editor.css",)}
+
     edit_fieldset = (
         _("Your edit"),
         {"fields": ("revision_reason", "seen_state")},
@@ -274,9 +295,31 @@ class ArticleAdmin(
                 formset.deleted_objects.append(inline_form.instance)
                 inline_form.instance.delete()
 
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        context["send_to_review_offered"] = request.user.has_perm(
+            "articles.start_review"
+        ) and (obj is None or obj.status == ArticleStatus.SUBMITTED)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if SEND_TO_REVIEW in request.POST:
+            return self._send_to_review(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def _send_to_review(self, request, article):
+        """ "Save and send to review": the save is done (reviewers invited in it
+        included); the review starts through the service, or the editor reads why
+        not on the saved article."""
+        self._take_transition(request, article, "start_review")
+        return redirect("admin:articles_article_change", article.pk)
+
     def response_change(self, request, obj):
         """A transition button pressed on the change form runs the service; one
         that asks for more (a reason) opens its form page."""
+        if SEND_TO_REVIEW in request.POST:
+            return self._send_to_review(request, obj)
         name = request.POST.get(self.fsm_post_param)
         if not name:
             return super(FSMAdminMixin, self).response_change(request, obj)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from editorial import services
+from editorial.admin.authoring import CitationPickerMixin
 from editorial.admin.workflow import WorkflowActionsMixin
 from references.admin import ReferenceAdmin
 from references.models import Reference
@@ -57,7 +58,9 @@ class ReferenceCorrectionForm(forms.ModelForm):
         return cleaned
 
 
-class EditorialReferenceAdmin(WorkflowActionsMixin, ReferenceAdmin):
+class EditorialReferenceAdmin(
+    CitationPickerMixin, WorkflowActionsMixin, ReferenceAdmin
+):
     form = ReferenceCorrectionForm
 
     def get_fieldsets(self, request, obj=None):
