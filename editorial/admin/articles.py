@@ -172,6 +172,10 @@ class ArticleAdmin(
         {"fields": ("revision_reason", "seen_state")},
     )
 
+    # Counting reviewers groups the query, and Django drops the model's default
+    # ordering from grouped queries: name it here so pages are stable.
+    ordering = ("-last_updated", "-pk")
+
     def get_queryset(self, request):
         return (
             super()
