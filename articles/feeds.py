@@ -3,6 +3,8 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +25,7 @@ class ApprovalsFeed(Feed):
         return (
             ApprovedVersion.objects.filter(article__published=True)
             .select_related("article")
+            .prefetch_related("article__corrections")
             .order_by("-approved_at", "-pk")[:FEED_LENGTH]
         )
 
@@ -33,6 +36,8 @@ class ApprovalsFeed(Feed):
         return _("Re-approved: %(title)s") % {"title": title}
 
     def item_description(self, version: ApprovedVersion) -> str:
+        """The summary is HTML for feed readers: every line is escaped, so a summary or
+        a correction note cannot bring markup in."""
         reviewers = "; ".join(
             ", ".join(filter(None, [approver.get("name"), approver.get("credentials")]))
             for approver in version.approvers
@@ -40,7 +45,17 @@ class ApprovalsFeed(Feed):
         lines = [version.content["summary"]]
         if reviewers:
             lines.append(_("Reviewed by %(names)s.") % {"names": reviewers})
-        return "\n\n".join(line for line in lines if line)
+        # The article's notes as the page shows them, newest first: a correction
+        # made after this approval is news for readers of the approval too.
+        lines.extend(
+            _("Corrected on %(date)s: %(note)s")
+            % {
+                "date": date_format(correction.corrected_on, "F j, Y"),
+                "note": correction.note,
+            }
+            for correction in version.article.corrections.all()
+        )
+        return format_html_join("\n", "<p>{}</p>", ((line,) for line in lines if line))
 
     def item_link(self, version: ApprovedVersion) -> str:
         return version.article.get_absolute_url()

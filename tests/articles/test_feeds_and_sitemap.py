@@ -5,12 +5,13 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from articles.models import ArticleStatus
+from articles.models import ArticleStatus, Correction
 from editorial import services
 from tests.articles.factories import ArticleFactory, EditorFactory
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM = "{http://www.w3.org/2005/Atom}"
+FEED_QUERIES = 4
 
 
 def parse_xml(content: bytes) -> ElementTree.Element:
@@ -116,3 +117,32 @@ def test_every_page_points_feed_readers_to_the_feed(client, html):
     assert [(link.attrs["type"], link.attrs["href"]) for link in links] == [
         ("application/atom+xml", "/feeds/approvals.atom")
     ]
+
+
+@pytest.mark.django_db
+def test_feed_entries_carry_the_articles_dated_correction_notes_escaped(
+    client, django_assert_max_num_queries
+):
+    corrected = ArticleFactory(title="Corrected", review="approved")
+    Correction.objects.create(
+        article=corrected,
+        corrected_on=datetime.date(2025, 3, 5),
+        note="The dose read <b>50 mg</b>; it is 5 mg.",
+    )
+    for title in ("Another", "And another"):
+        article = ArticleFactory(title=title, review="approved")
+        Correction.objects.create(article=article, note=f"{title} fixed.")
+
+    with django_assert_max_num_queries(FEED_QUERIES):
+        response = client.get("/feeds/approvals.atom")
+
+    summaries = {
+        entry.find(f"{ATOM}title").text: entry.find(f"{ATOM}summary").text
+        for entry in parse_xml(response.content).findall(f"{ATOM}entry")
+    }
+    assert (
+        "<p>Corrected on March 5, 2025: "
+        "The dose read &lt;b&gt;50 mg&lt;/b&gt;; it is 5 mg.</p>"
+    ) in summaries["Approved: Corrected"]
+    assert "Another fixed." not in summaries["Approved: Corrected"]
+    assert "Another fixed." in summaries["Approved: Another"]
