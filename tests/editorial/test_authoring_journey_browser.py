@@ -3,14 +3,17 @@ browser: five identifiers pasted into *Import many* and saved, three sections
 written with the citation picker, the live preview checked, a reviewer invited and
 the review started, in at most five page loads.
 
-The identifiers are looked up on the recorded services (``recorded_services``). Each
+It runs on the demo data (``load_demo``): the demo editor writes, a demo board member
+reviews, and the identifiers are looked up on the recorded services
+(``recorded_services``); the FLAURA paper is in the demo library already. Each
 step's screenshot lands in ``artifacts/authoring/``; ``docs/editing.md`` shows
 them (copied to ``docs/images/``).
 """
 
 import pytest
 
-from tests.articles.factories import DEFAULT_PASSWORD
+from editorial.demo.content import DEMO_PASSWORD, WRITER_USERNAME
+from editorial.demo.loader import demo_content_load
 from tests.editorial.browser import (
     ARTIFACTS_DIR,
     Screenshots,
@@ -37,7 +40,8 @@ TITLE = "Which patients with resected EGFR-mutated lung cancer get osimertinib?"
 SUMMARY = "Adults with resected stage IB-IIIA EGFR-mutated NSCLC, after chemotherapy."
 
 # Five works pasted into *Import many*, as the recorded services know them
-# (tests/references/recordings/); the trial registration is the second line.
+# (tests/references/recordings/); the trial registration is the second line, the
+# third is in the demo library already (as soria2018).
 IDENTIFIERS = [
     "PMC6373987",
     "NCT02296125",
@@ -45,19 +49,19 @@ IDENTIFIERS = [
     "10.1056/NEJMoa2027071",
     "doi:10.1056/NEJMoa2304594",
 ]
-IMPORTED_KEYS = ["sequist2019", "soria2018", "wu2020", "tsuboi2023"]
+ADDED_KEYS = ["sequist2019", "wu2020", "tsuboi2023"]
 
 # Each section: its kind, then text typed around citations picked with a search word.
 SECTIONS = [
     (
         "General",
-        [("Reviews put osimertinib first for EGFR-mutated lung cancer ", "Sequencing")],
+        [("Reviews put osimertinib first for EGFR-mutated lung cancer ", "Sequist")],
         ".",
     ),
     (
         "From the Research",
         [
-            ("In advanced disease it lengthened survival ", "Untreated"),
+            ("In advanced disease it lengthened survival ", "soria2018"),
             (" against gefitinib or erlotinib ", "AZD9291"),
         ],
         ".",
@@ -74,18 +78,20 @@ SECTIONS = [
 
 
 def import_identifiers(page, screenshots: Screenshots) -> None:
-    """Paste the identifiers, check the preview in place, save: one page load,
-    back on the add-article form."""
+    """Paste the identifiers, check the preview in place, save the new ones: one
+    page load, back on the add-article form."""
     page.goto("/admin/references/reference/import/?next=/admin/articles/article/add/")
     page.get_by_label("Identifiers").fill("\n".join(IDENTIFIERS))
     page.get_by_role("button", name="Preview").click()
     preview = page.locator("#import-preview")
     expect(preview).to_contain_text("Overall Survival with Osimertinib")
+    expect(preview).to_contain_text("Already there")
+    expect(preview).to_contain_text("[@soria2018]")
     page.get_by_label("Kind").nth(1).select_option(label="Clinical Trial")
     screenshots.take(page, "identifiers-previewed")
     page.get_by_role("button", name="Add the chosen references").click()
-    expect(admin_success_message(page)).to_contain_text("Added 5 references")
-    for key in IMPORTED_KEYS:
+    expect(admin_success_message(page)).to_contain_text("Added 4 references")
+    for key in ADDED_KEYS:
         expect(admin_success_message(page)).to_contain_text(f"[@{key}]")
 
 
@@ -107,15 +113,16 @@ def write_section(
 
 
 def test_an_editor_writes_a_cited_answer_and_sends_it_to_review(
-    chromium, live_server, recorded_services, editor, reviewer_one
+    chromium, live_server, recorded_services
 ):
+    demo_content_load()
     tabs = Tabs(chromium, live_server.url)
     page = tabs.open()
     loads = []
     page.on("load", lambda loaded: loads.append(loaded.url))
     screenshots = Screenshots(ARTIFACTS_DIR / "authoring")
     try:
-        sign_in_to_admin(page, editor.username, DEFAULT_PASSWORD)
+        sign_in_to_admin(page, WRITER_USERNAME, DEMO_PASSWORD)
         import_identifiers(page, screenshots)
         expect(page).to_have_url(f"{live_server.url}/admin/articles/article/add/")
         page.get_by_label("Title").fill(TITLE)
@@ -137,7 +144,7 @@ def test_an_editor_writes_a_cited_answer_and_sends_it_to_review(
 
         page.locator("#review_assignments-group .add-row a").click()
         choose_in_autocomplete(
-            page, "id_review_assignments-0-reviewer", "Ruiz", "Ana Ruiz, MD, PhD"
+            page, "id_review_assignments-0-reviewer", "Okafor", "Amara Okafor, MD, PhD"
         )
         screenshots.take(page, "reviewer-invited")
         page.get_by_role("button", name="Save and send to review").click()
