@@ -1,16 +1,19 @@
 """Writing a cited answer and sending it to review, as an editor does it in the
-browser: three sections written with the citation picker, the live preview
-checked, a reviewer invited and the review started, in at most five page loads.
+browser: five identifiers pasted into *Import many* and saved, three sections
+written with the citation picker, the live preview checked, a reviewer invited and
+the review started, in at most five page loads.
 
-The references are in the library already (added before the browser starts). Each
+It runs on the demo data (``load_demo``): the demo editor writes, a demo board member
+reviews, and the identifiers are looked up on the recorded services
+(``recorded_services``); the FLAURA paper is in the demo library already. Each
 step's screenshot lands in ``artifacts/authoring/``; ``docs/editing.md`` shows
 them (copied to ``docs/images/``).
 """
 
 import pytest
 
-from references.models import Reference
-from tests.articles.factories import DEFAULT_PASSWORD
+from editorial.demo.content import DEMO_PASSWORD, WRITER_USERNAME
+from editorial.demo.loader import demo_content_load
 from tests.editorial.browser import (
     ARTIFACTS_DIR,
     Screenshots,
@@ -21,7 +24,6 @@ from tests.editorial.browser import (
     readonly_value,
     sign_in_to_admin,
 )
-from tests.references.factories import ReferenceFactory
 
 try:
     from playwright.sync_api import expect
@@ -37,65 +39,60 @@ MAX_PAGE_LOADS = 5
 TITLE = "Which patients with resected EGFR-mutated lung cancer get osimertinib?"
 SUMMARY = "Adults with resected stage IB-IIIA EGFR-mutated NSCLC, after chemotherapy."
 
-LIBRARY = [
-    (
-        "esmo2023",
-        Reference.Kind.GUIDELINE,
-        "Early and locally advanced NSCLC: ESMO guideline",
-        "Remon J, Soria JC",
-    ),
-    (
-        "tagrisso-label",
-        Reference.Kind.DRUG_LABEL,
-        "Tagrisso (osimertinib) prescribing information",
-        "AstraZeneca",
-    ),
-    (
-        "wu2020",
-        Reference.Kind.RESEARCH,
-        "Osimertinib in resected EGFR-mutated NSCLC (ADAURA)",
-        "Wu YL, Tsuboi M",
-    ),
-    (
-        "tsuboi2023",
-        Reference.Kind.RESEARCH,
-        "Overall survival with osimertinib in resected NSCLC",
-        "Tsuboi M, Herbst RS",
-    ),
-    (
-        "herbst2023",
-        Reference.Kind.RESEARCH,
-        "Adjuvant osimertinib: final disease-free survival",
-        "Herbst RS, Wu YL",
-    ),
+# Five works pasted into *Import many*, as the recorded services know them
+# (tests/references/recordings/); the trial registration is the second line, the
+# third is in the demo library already (as soria2018).
+IDENTIFIERS = [
+    "PMC6373987",
+    "NCT02296125",
+    "https://doi.org/10.1056/NEJMoa1713137",
+    "10.1056/NEJMoa2027071",
+    "doi:10.1056/NEJMoa2304594",
 ]
+ADDED_KEYS = ["sequist2019", "wu2020", "tsuboi2023"]
 
 # Each section: its kind, then text typed around citations picked with a search word.
 SECTIONS = [
     (
-        "From the Guidelines",
-        [("Test every resected non-squamous tumour for EGFR mutations ", "ESMO")],
+        "General",
+        [("Reviews put osimertinib first for EGFR-mutated lung cancer ", "Sequist")],
         ".",
     ),
     (
-        "From the FDA Drug Label",
+        "From the Research",
         [
-            (
-                "Osimertinib is approved after resection of EGFR-mutated NSCLC ",
-                "prescribing",
-            )
+            ("In advanced disease it lengthened survival ", "soria2018"),
+            (" against gefitinib or erlotinib ", "AZD9291"),
         ],
         ".",
     ),
     (
         "From the Research",
         [
-            ("Disease-free survival improved ", "ADAURA"),
-            (", as did overall survival ", "Overall"),
+            ("After resection, disease-free survival improved ", "wu2020"),
+            (", as did overall survival ", "tsuboi2023"),
         ],
         ".",
     ),
 ]
+
+
+def import_identifiers(page, screenshots: Screenshots) -> None:
+    """Paste the identifiers, check the preview in place, save the new ones: one
+    page load, back on the add-article form."""
+    page.goto("/admin/references/reference/import/?next=/admin/articles/article/add/")
+    page.get_by_label("Identifiers").fill("\n".join(IDENTIFIERS))
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator("#import-preview")
+    expect(preview).to_contain_text("Overall Survival with Osimertinib")
+    expect(preview).to_contain_text("Already there")
+    expect(preview).to_contain_text("[@soria2018]")
+    page.get_by_label("Kind").nth(1).select_option(label="Clinical Trial")
+    screenshots.take(page, "identifiers-previewed")
+    page.get_by_role("button", name="Add the chosen references").click()
+    expect(admin_success_message(page)).to_contain_text("Added 4 references")
+    for key in ADDED_KEYS:
+        expect(admin_success_message(page)).to_contain_text(f"[@{key}]")
 
 
 def write_section(
@@ -109,25 +106,25 @@ def write_section(
         body.press_sequentially(text + "[@" + search)
         picker = page.get_by_role("listbox")
         expect(picker.get_by_role("option")).to_have_count(1)
-        if search == "Overall":
+        if search == "tsuboi2023":
             screenshots.take(page, "citation-picker")
         body.press("Enter")
     body.press_sequentially(ending)
 
 
 def test_an_editor_writes_a_cited_answer_and_sends_it_to_review(
-    chromium, live_server, editor, reviewer_one
+    chromium, live_server, recorded_services
 ):
-    for key, kind, title, authors in LIBRARY:
-        ReferenceFactory(citation_key=key, kind=kind, title=title, authors=authors)
+    demo_content_load()
     tabs = Tabs(chromium, live_server.url)
     page = tabs.open()
     loads = []
     page.on("load", lambda loaded: loads.append(loaded.url))
     screenshots = Screenshots(ARTIFACTS_DIR / "authoring")
     try:
-        sign_in_to_admin(page, editor.username, DEFAULT_PASSWORD)
-        page.goto("/admin/articles/article/add/")
+        sign_in_to_admin(page, WRITER_USERNAME, DEMO_PASSWORD)
+        import_identifiers(page, screenshots)
+        expect(page).to_have_url(f"{live_server.url}/admin/articles/article/add/")
         page.get_by_label("Title").fill(TITLE)
         page.get_by_label("Short answer").fill(SUMMARY)
         page.get_by_label("Published").check()
@@ -135,19 +132,19 @@ def test_an_editor_writes_a_cited_answer_and_sends_it_to_review(
             write_section(page, index, kind, parts, ending, screenshots)
 
         # The preview numbers the sources as readers will see them, across sections.
-        expect(page.locator("#section-live-preview-references li")).to_have_count(4)
+        expect(page.locator("#section-live-preview-references li")).to_have_count(5)
         expect(
             page.locator("#sections-2 .section-live-preview-body a.citation")
-        ).to_have_text(["3", "4"])
+        ).to_have_text(["4", "5"])
         expect(page.locator("#id_sections-2-body")).to_have_value(
-            "Disease-free survival improved [@wu2020], as did overall survival "
-            "[@tsuboi2023]."
+            "After resection, disease-free survival improved [@wu2020], as did "
+            "overall survival [@tsuboi2023]."
         )
         screenshots.take(page, "sections-previewed")
 
         page.locator("#review_assignments-group .add-row a").click()
         choose_in_autocomplete(
-            page, "id_review_assignments-0-reviewer", "Ruiz", "Ana Ruiz, MD, PhD"
+            page, "id_review_assignments-0-reviewer", "Okafor", "Amara Okafor, MD, PhD"
         )
         screenshots.take(page, "reviewer-invited")
         page.get_by_role("button", name="Save and send to review").click()
