@@ -42,3 +42,11 @@ MEDREVIEW_CHECK_PAUSE_SECONDS = 0.0
 # DJANGO_CACHE_URL names a Redis.
 if not CACHE_URL:  # noqa: F405
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# On SQLite the test database is a file, not memory: the live server's threads (the
+# browser tests) then each get their own connection instead of sharing one, so a page
+# and the requests its scripts send at once cannot interleave inside one transaction.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")  # noqa: F405
+    }
