@@ -186,7 +186,9 @@ def article_detail(request: HttpRequest, response: HttpResponse, slug: str):
     if article is None:
         return Status(404, {"detail": "No published article has this slug."})
     page = selectors.article_page(article=article)
-    for_patients = selectors.body_from_content(page.content, audience=Audience.PATIENT)
+    for_patients = selectors.body_from_content(
+        page.content, audience=Audience.PATIENT, reader_notes=page.reader_notes
+    )
     set_last_modified(response, _latest(article.modified, page.last_reviewed))
     return _summary(request, article) | {
         "keywords": [

@@ -84,7 +84,16 @@ class ArticlePage:
     @cached_property
     def body(self) -> ArticleBody:
         """Rendered on first use: a page whose body is cached never renders it."""
-        return body_from_content(self.content, audience=self.audience)
+        return body_from_content(
+            self.content, audience=self.audience, reader_notes=self.reader_notes
+        )
+
+    @cached_property
+    def reader_notes(self) -> dict[int, list[str]]:
+        """Read once per page: the body's digest and its rendering both need them."""
+        return confirmed_reader_notes(
+            reference_ids=[item.get("id") for item in self.content["references"]]
+        )
 
     @cached_property
     def body_version(self) -> str:
@@ -93,11 +102,10 @@ class ArticlePage:
         a cited reference. The editors' notes on cited works are read live, not
         frozen in the content, so they count too. Hashing costs a millisecond;
         rendering, fifty."""
-        notes = confirmed_reader_notes(
-            reference_ids=[item.get("id") for item in self.content["references"]]
-        )
         serialised = json.dumps(
-            [self.content, sorted(notes.items())], sort_keys=True, default=str
+            [self.content, sorted(self.reader_notes.items())],
+            sort_keys=True,
+            default=str,
         )
         return hashlib.sha256(serialised.encode()).hexdigest()
 
@@ -362,12 +370,16 @@ def _content(article, sections_with_citations) -> dict[str, Any]:
 
 
 def body_from_content(
-    content: dict[str, Any], *, audience: str = Audience.CLINICIAN
+    content: dict[str, Any],
+    *,
+    audience: str = Audience.CLINICIAN,
+    reader_notes: dict[int, list[str]] | None = None,
 ) -> ArticleBody:
     """Render sections with citation numbers, and the numbered reference list.
 
     For patients, a section shows its patient version, or the professional text when
     it has none (versions approved before patient versions existed have none).
+    ``reader_notes`` are read here unless the caller already has them.
     """
     kinds = dict(Section.Kind.choices)
     # One tally for the whole article, so a source cited again in a later section
@@ -395,9 +407,11 @@ def body_from_content(
                 ),
             )
         )
-    notes = confirmed_reader_notes(
-        reference_ids=[item.get("id") for item in content["references"]]
-    )
+    notes = reader_notes
+    if notes is None:
+        notes = confirmed_reader_notes(
+            reference_ids=[item.get("id") for item in content["references"]]
+        )
     numbered = [
         NumberedReference(
             number=item["number"],
