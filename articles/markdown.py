@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from html import unescape
 
 import nh3
-from django.utils.html import escape
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
@@ -61,6 +60,11 @@ ALLOWED_ATTRIBUTES = {
     "td": {"class"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "noopener noreferrer nofollow"
+# A citation marker in prepared HTML: ``<sup class="citations cite-slot-N"></sup>``.
+# Editors' raw HTML is shown as text, so only the renderer can write one.
+CITATION_SLOT_CLASS = "cite-slot-"
+CITATION_SLOT = re.compile(r'<sup class="citations cite-slot-(\d+)"></sup>')
 
 
 @dataclass
@@ -103,20 +107,28 @@ def _marker_keys(marker: str) -> list[str]:
 
 
 def _render_citation(self, tokens, idx, options, env) -> str:
-    keys = tokens[idx].meta["keys"]
-    context: CitationContext | None = env.get("citations")
-    if context is None:
-        return escape(tokens[idx].content)
+    """A numbered slot for the marker; ``fill_citations`` puts the numbers in."""
+    markers: list[tuple[str, ...]] = env["markers"]
+    markers.append(tuple(tokens[idx].meta["keys"]))
+    return f'<sup class="citations {CITATION_SLOT_CLASS}{len(markers) - 1}"></sup>'
+
+
+def _citation_links(keys: tuple[str, ...], context: CitationContext) -> str:
+    # Written as the sanitiser writes links, so the filled page is as sanitised as
+    # the rest (a property test holds us to it).
     links = []
     for key in keys:
         number = context.numbers.get(key)
         if number is None:
-            links.append('<a class="citation-missing" title="Source unavailable">?</a>')
+            links.append(
+                '<a class="citation-missing" title="Source unavailable" '
+                f'rel="{LINK_REL}">?</a>'
+            )
             continue
         anchor = context.anchor_for(number)
         links.append(
             f'<a href="#ref-{number}" id="{anchor}" class="citation" '
-            f'aria-label="Reference {number}">{number}</a>'
+            f'aria-label="Reference {number}" rel="{LINK_REL}">{number}</a>'
         )
     return '<sup class="citations">' + ", ".join(links) + "</sup>"
 
@@ -218,14 +230,37 @@ def sanitise(html: str, *, extra_tags: frozenset[str] = frozenset()) -> str:
         tags=ALLOWED_TAGS | extra_tags,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
+        link_rel=LINK_REL,
+    )
+
+
+@dataclass(frozen=True)
+class PreparedText:
+    """A text's Markdown rendered and sanitised, its citation markers left as
+    numbered slots: the costly part of rendering, which depends on the text alone and
+    can be kept (``articles.rendering``). ``markers`` holds each slot's keys."""
+
+    html: str
+    markers: tuple[tuple[str, ...], ...]
+
+
+def prepare(body: str) -> PreparedText:
+    env: dict = {"markers": []}
+    html = sanitise(_parser.render(body or "", env))
+    return PreparedText(html=html, markers=tuple(env["markers"]))
+
+
+def fill_citations(prepared: PreparedText, context: CitationContext) -> str:
+    """The prepared HTML with each marker's numbered links, in reading order."""
+    return CITATION_SLOT.sub(
+        lambda slot: _citation_links(prepared.markers[int(slot[1])], context),
+        prepared.html,
     )
 
 
 def render(body: str, context: CitationContext | None = None) -> str:
     """Render a section body to sanitised HTML; ``context`` numbers the markers."""
-    env = {"citations": context or CitationContext(numbers={})}
-    return sanitise(_parser.render(body or "", env))
+    return fill_citations(prepare(body), context or CitationContext(numbers={}))
 
 
 # Where a reader sees a break in the rendered page, the plain text has one too.
@@ -257,8 +292,11 @@ def render_page(body: str, *, top_heading_level: int = 2) -> str:
     tokens = _parser.parse(body or "")
     levels = [int(token.tag[1]) for token in tokens if token.type == "heading_open"]
     env = {
-        "citations": CitationContext(numbers={}),
+        "markers": [],
         "heading_shift": top_heading_level - min(levels, default=top_heading_level),
     }
     html = _parser.renderer.render(tokens, _parser.options, env)
-    return sanitise(html, extra_tags=frozenset({"h2"}))
+    prepared = PreparedText(
+        html=sanitise(html, extra_tags=frozenset({"h2"})), markers=tuple(env["markers"])
+    )
+    return fill_citations(prepared, CitationContext(numbers={}))

@@ -611,3 +611,26 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.corrected_on:%Y-%m-%d}: {self.note[:60]}"
+
+
+class PreparedText(models.Model):
+    """A section text's Markdown, rendered and sanitised once and kept.
+
+    Keyed on a digest of the text and of the renderer (``articles.rendering``): an
+    entry can never be stale, so nothing ever expires or rewrites one. Rendering is
+    most of what an article page costs; with this, a page the cache does not hold
+    only numbers the citations of HTML already made. Derived data: emptying the table
+    loses nothing, it refills as pages are read.
+    """
+
+    digest = models.CharField(max_length=64, primary_key=True)
+    html = models.TextField()
+    # Each citation marker's keys, in the order of the HTML's numbered slots.
+    markers = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("prepared section text")
+
+    def __str__(self):
+        return self.digest

@@ -12,13 +12,14 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
+from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString, mark_safe
 
-from articles import markdown
+from articles import markdown, rendering
 from articles.models import (
     ApprovedVersion,
     Article,
@@ -33,6 +34,18 @@ from references.models import Reference, ReferenceNotice
 
 # Frozen in content dictionaries: the citation key and what readers see.
 REFERENCE_FIELDS = ("citation_key", *Reference.CONTENT_FIELDS)
+# What ``_content`` reads of a section and of a cited reference.
+SECTION_CONTENT_FIELDS = (
+    "id",
+    "article_id",
+    "order",
+    "kind",
+    "heading",
+    "body",
+    "patient_body",
+)
+CITED_REFERENCE_FIELDS = (*REFERENCE_FIELDS, "corrected_at", "correction_note")
+CITED_REFERENCE_COLUMNS = tuple(f"reference__{name}" for name in CITED_REFERENCE_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -51,14 +64,13 @@ class NumberedReference:
     number: int
     reference: Reference
     citation_count: int
+    # The kind's name as a plain string, translated once per page rather than cast
+    # from a lazy label several times per reference by the template.
+    kind_label: str = ""
     # An editorial correction readers are told about: (date, note).
     correction: tuple[datetime, str] | None = None
     # Confirmed retractions, concerns and corrections: shown under the reference.
     reader_notes: tuple[str, ...] = ()
-
-    @property
-    def back_links(self) -> list[str]:
-        return [f"cite-{self.number}-{n}" for n in range(1, self.citation_count + 1)]
 
 
 @dataclass(frozen=True)
@@ -245,19 +257,30 @@ def section_preview(*, kind: str, heading: str, body: str) -> ArticleBody:
 
 
 def article_content(*, article: Article) -> dict[str, Any]:
-    """The working copy as a dictionary, numbered; two queries whatever its size."""
-    sections = Section.objects.filter(article=article).prefetch_related(
-        Prefetch(
-            "citations",
-            queryset=Citation.objects.select_related("reference").order_by("position"),
-        )
+    """The working copy as a dictionary, numbered; two queries whatever its size.
+
+    The citations are read as plain rows with their references' fields, and each
+    cited work is built once however often it is cited: with a hundred references,
+    making model instances for every citation was a third of an uncached page."""
+    sections = Section.objects.filter(article=article).only(*SECTION_CONTENT_FIELDS)
+    citation_rows = (
+        Citation.objects.filter(section__article=article)
+        .order_by("section_id", "position")
+        .values_list("section_id", "key", "reference_id", *CITED_REFERENCE_COLUMNS)
     )
+    references: dict[int, SimpleNamespace] = {}
+    by_section: dict[int, list[tuple[str, SimpleNamespace]]] = {}
+    for section_id, key, reference_id, *values in citation_rows:
+        reference = references.get(reference_id)
+        if reference is None:
+            reference = references[reference_id] = SimpleNamespace(
+                pk=reference_id,
+                **dict(zip(CITED_REFERENCE_FIELDS, values, strict=True)),
+            )
+        by_section.setdefault(section_id, []).append((key, reference))
     return _content(
         article,
-        [
-            (section, [(c.key, c.reference) for c in section.citations.all()])
-            for section in sections
-        ],
+        [(section, by_section.get(section.pk, [])) for section in sections],
     )
 
 
@@ -374,34 +397,45 @@ def body_from_content(
     *,
     audience: str = Audience.CLINICIAN,
     reader_notes: dict[int, list[str]] | None = None,
+    keep_rendering: bool = True,
 ) -> ArticleBody:
     """Render sections with citation numbers, and the numbered reference list.
 
     For patients, a section shows its patient version, or the professional text when
     it has none (versions approved before patient versions existed have none).
-    ``reader_notes`` are read here unless the caller already has them.
+    ``reader_notes`` are read here unless the caller already has them. Each text's
+    Markdown is rendered once ever and kept (``articles.rendering``), unless
+    ``keep_rendering`` is false (text that is not saved content).
     """
     kinds = dict(Section.Kind.choices)
+    shown_texts = []
+    for section in content["sections"]:
+        patient_text = section.get("patient_body", "")
+        use_patient_text = audience == Audience.PATIENT and bool(patient_text.strip())
+        shown_texts.append(
+            (patient_text if use_patient_text else section["body"], use_patient_text)
+        )
+    prepared = rendering.prepared_texts(
+        [text for text, _ in shown_texts], keep=keep_rendering
+    )
     # One tally for the whole article, so a source cited again in a later section
     # gets a new anchor (cite-N-2, …) rather than repeating the first section's id.
     counts: dict[int, int] = {}
     rendered = []
-    for section in content["sections"]:
+    for section, (_, use_patient_text), text in zip(
+        content["sections"], shown_texts, prepared, strict=True
+    ):
         context = markdown.CitationContext(
             numbers=section["numbers"], occurrences=counts
         )
-        patient_text = section.get("patient_body", "")
-        use_patient_text = audience == Audience.PATIENT and bool(patient_text.strip())
-        html = markdown.render(
-            patient_text if use_patient_text else section["body"], context
-        )
+        html = markdown.fill_citations(text, context)
         kind_label = str(kinds.get(section["kind"], section["kind"]))
         rendered.append(
             RenderedSection(
                 kind=section["kind"],
                 kind_label=kind_label,
                 heading=section["heading"] or kind_label,
-                html=mark_safe(html),  # noqa: S308 - sanitised by nh3 in render()
+                html=mark_safe(html),  # noqa: S308 - sanitised by nh3 in prepare()
                 patient_version_missing=(
                     audience == Audience.PATIENT and not use_patient_text
                 ),
@@ -412,6 +446,7 @@ def body_from_content(
         notes = confirmed_reader_notes(
             reference_ids=[item.get("id") for item in content["references"]]
         )
+    reference_kinds = {kind: str(label) for kind, label in Reference.Kind.choices}
     numbered = [
         NumberedReference(
             number=item["number"],
@@ -419,6 +454,7 @@ def body_from_content(
                 pk=item.get("id"), **{name: item[name] for name in REFERENCE_FIELDS}
             ),
             citation_count=counts.get(item["number"], 0),
+            kind_label=reference_kinds.get(item["kind"], item["kind"]),
             correction=_correction_shown(item.get("correction")),
             reader_notes=tuple(notes.get(item.get("id"), ())),
         )
@@ -498,7 +534,7 @@ def draft_preview(*, sections: list[SectionDraft]) -> DraftPreview:
         ),
     )
     return DraftPreview(
-        body=body_from_content(content),
+        body=body_from_content(content, keep_rendering=False),
         unknown_keys=[
             [key for key in keys if key not in library] for keys in keys_by_section
         ],

@@ -28,7 +28,7 @@ import sys
 import time
 import urllib.request
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -58,6 +58,32 @@ class Figures:
     p50_ms: float
     p99_ms: float
     errors: int
+    # CPU time per request of the gunicorn workers and of PostgreSQL's backends:
+    # unlike req/s, it hardly depends on what else the machine is doing.
+    app_cpu_ms: float = 0.0
+    database_cpu_ms: float = 0.0
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes so far (Linux's /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
+
+
+def child_pids(pid: int) -> list[int]:
+    children = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        children += [int(child) for child in (task / "children").read_text().split()]
+    return children
 
 
 def fail(message: str) -> None:
@@ -208,6 +234,23 @@ class Gunicorn:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
+    def worker_pids(self) -> list[int]:
+        return child_pids(self.process.pid)
+
+
+def database_backend_pids(database_name: str) -> list[int]:
+    """PostgreSQL's server processes for this database (gunicorn's connections)."""
+    import psycopg
+
+    server_url = urlunsplit(
+        urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres")
+    )
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [database_name]
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -231,6 +274,7 @@ def main() -> None:
     from articles.services import approved_version_create
 
     old_name, test_database_url = create_throwaway_database()
+    test_database_name = connection.settings_dict["NAME"]
     static_copy = Path(settings.STATIC_ROOT) / STATIC_COPY
     results: list[tuple[str, str, Figures]] = []
     try:
@@ -252,16 +296,34 @@ def main() -> None:
             "approved page": approved.get_absolute_url(),
             "working copy": working.get_absolute_url(),
             "home list": "/",
+            "API detail": f"/api/articles/{approved.slug}/",
         }
 
-        def measure(label: str, cache: str, url: str, cookie: str = "") -> None:
+        def measure(
+            server: Gunicorn, label: str, cache: str, url: str, cookie: str = ""
+        ) -> None:
             print(f"  wrk {arguments.duration}s: {label} ({cache})…", flush=True)
+            workers = server.worker_pids()
+            backends = database_backend_pids(test_database_name)
+            app_before, database_before = cpu_seconds(workers), cpu_seconds(backends)
             figures = run_wrk(
                 url,
                 duration=arguments.duration,
                 connections=arguments.connections,
                 threads=arguments.threads,
                 cookie=cookie,
+            )
+            # Connections are kept (CONN_MAX_AGE), so the backends are the same ones.
+            backends = sorted(
+                set(backends) | set(database_backend_pids(test_database_name))
+            )
+            requests = max(figures.requests, 1)
+            figures = replace(
+                figures,
+                app_cpu_ms=(cpu_seconds(workers) - app_before) * 1000 / requests,
+                database_cpu_ms=(cpu_seconds(backends) - database_before)
+                * 1000
+                / requests,
             )
             results.append((label, cache, figures))
 
@@ -274,9 +336,14 @@ def main() -> None:
         connection.close()
         print("Starting gunicorn without a cache…", flush=True)
         with Gunicorn(base_environment, arguments.workers) as server:
-            measure("static file", "WhiteNoise", server.url(f"/static/{STATIC_COPY}"))
+            measure(
+                server,
+                "static file",
+                "WhiteNoise",
+                server.url(f"/static/{STATIC_COPY}"),
+            )
             for label, path in pages.items():
-                measure(label, "no cache", server.url(path))
+                measure(server, label, "no cache", server.url(path))
         print(f"Starting gunicorn with the cache at {cache_url}…", flush=True)
         with Gunicorn(
             base_environment | {"DJANGO_CACHE_URL": cache_url}, arguments.workers
@@ -290,8 +357,9 @@ def main() -> None:
                     connections=arguments.connections,
                     threads=arguments.threads,
                 )
-                measure(label, "warm cache", server.url(path))
+                measure(server, label, "warm cache", server.url(path))
             measure(
+                server,
                 "working copy",
                 "signed in",
                 server.url(pages["working copy"]),
@@ -312,7 +380,7 @@ def main() -> None:
     )
     header = (
         f"{'page':<16}{'cache':<13}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'errors':>8}{'× static':>10}"
+        f"{'errors':>8}{'× static':>10}{'app CPU ms':>12}{'db CPU ms':>11}"
     )
     print(header)
     print("-" * len(header))
@@ -321,7 +389,12 @@ def main() -> None:
             f"{label:<16}{cache:<13}{figures.requests_per_second:>9.0f}"
             f"{figures.p50_ms:>9.2f}{figures.p99_ms:>9.2f}{figures.errors:>8}"
             f"{figures.requests_per_second / static_rate:>10.2f}"
+            f"{figures.app_cpu_ms:>12.2f}{figures.database_cpu_ms:>11.2f}"
         )
+    print(
+        "CPU ms: CPU time per request of the gunicorn workers and of PostgreSQL, "
+        "which unlike req/s hardly depends on other work on the machine."
+    )
 
 
 def delete_run_keys(cache_url: str, run_id: str) -> None:

@@ -204,8 +204,11 @@ def test_api_queries_do_not_grow_with_articles(client, django_assert_max_num_que
         article = ArticleFactory(review="approved" if number % 2 else None)
         SectionFactory(article=article)
     # Count, page and the last change; the article, its version (or its sections
-    # and citations); plus the transaction's BEGIN and COMMIT.
+    # and citations), the prepared section texts of each audience and, read for the
+    # first time, their insert; plus the transaction's BEGIN and COMMIT.
     with django_assert_max_num_queries(5):
         assert client.get("/api/articles/?q=treatment").status_code == 200
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(9):
+        assert client.get(f"/api/articles/{article.slug}/").status_code == 200
+    with django_assert_max_num_queries(8):
         assert client.get(f"/api/articles/{article.slug}/").status_code == 200

@@ -58,6 +58,10 @@ FRAGMENTS = [
     "<",
     ">",
     "\x00",
+    # What the renderer itself writes for a marker before numbering it: typed by an
+    # editor it must stay text, never become a citation.
+    '<sup class="citations cite-slot-0"></sup>',
+    "cite-slot-1",
 ]
 bodies = st.lists(
     st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), max_size=25
@@ -92,3 +96,23 @@ def test_checking_any_body_raises_at_most_a_validation_error(body):
         section.clean()
     except ValidationError as error:
         assert error.message_dict["body"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=bodies, numbered=st.integers(min_value=0, max_value=3))
+def test_numbering_markers_after_sanitising_adds_nothing_the_sanitiser_would_change(
+    body, numbered
+):
+    """Markers are numbered in HTML already sanitised (so the costly part can be
+    kept per text): the links put in must be exactly what the sanitiser would let
+    through, and a slot typed by an editor must stay text."""
+    keys = markdown.citation_keys(body)
+    context = markdown.CitationContext(
+        numbers={key: number for number, key in enumerate(keys[:numbered], start=1)}
+    )
+
+    html = markdown.render(body, context)
+
+    assert markdown.sanitise(html) == html
+    # Every slot the renderer wrote was filled; what is left was typed.
+    assert html.count("cite-slot-") <= body.count("cite-slot-")

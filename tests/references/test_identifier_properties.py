@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from articles.selectors import NumberedReference
 from references import identifiers
 from references.models import Reference
 from tests.markup import live_markup
@@ -69,7 +70,11 @@ def test_an_accepted_identifier_is_never_live_markup_on_the_page(field, value):
 
     html = render_to_string(
         "articles/includes/reference_list.html",
-        {"references": [{"number": 1, "reference": reference, "back_links": []}]},
+        {
+            "references": [
+                NumberedReference(number=1, reference=reference, citation_count=1)
+            ]
+        },
     )
 
     assert live_markup(html, REFERENCE_LIST_TAGS) == [], html

@@ -1,0 +1,75 @@
+"""Section texts rendered once, kept in the database by content.
+
+Turning Markdown into sanitised HTML is most of the cost of an article page the page
+cache does not hold (a first read after a change, a signed-in reader, a site with no
+cache configured). That work depends on the text alone; only the citation numbers
+depend on the article. So the HTML is kept with its markers left as slots
+(``markdown.prepare``) in ``PreparedText``, under a digest of the renderer and the
+text, and a page only fills in its numbers (``markdown.fill_citations``).
+
+The digest includes a fingerprint of the renderer (this code and the versions of
+markdown-it-py and nh3), so a release that renders differently reads new entries and
+never an old rendering.
+"""
+
+import hashlib
+from collections.abc import Sequence
+from importlib.metadata import version
+from pathlib import Path
+
+from articles import markdown
+from articles.models import PreparedText
+
+RENDERER_FINGERPRINT = hashlib.sha256(
+    b"\0".join(
+        [
+            Path(markdown.__file__).read_bytes(),
+            version("markdown-it-py").encode(),
+            version("nh3").encode(),
+        ]
+    )
+).hexdigest()
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(f"{RENDERER_FINGERPRINT}\0{text}".encode()).hexdigest()
+
+
+def prepared_texts(
+    texts: Sequence[str], *, keep: bool = True
+) -> list[markdown.PreparedText]:
+    """Each text rendered, in order: read from the store in one query, and the ones
+    missing rendered and (with ``keep``) stored for the next reader.
+
+    ``keep=False`` for text that is not saved content, such as the editor's live
+    preview of what is being typed, which would otherwise fill the store with every
+    keystroke: rendered here, no query.
+    """
+    if not keep:
+        return [markdown.prepare(text) for text in texts]
+    digests = [text_digest(text) for text in texts]
+    known = {
+        row.digest: markdown.PreparedText(
+            html=row.html, markers=tuple(tuple(keys) for keys in row.markers)
+        )
+        for row in PreparedText.objects.filter(digest__in=set(digests))
+    }
+    missing = {}
+    for digest, text in zip(digests, texts, strict=True):
+        if digest not in known and digest not in missing:
+            missing[digest] = markdown.prepare(text)
+    if missing:
+        # Two readers may prepare the same text at once: the second insert is a no-op.
+        PreparedText.objects.bulk_create(
+            [
+                PreparedText(
+                    digest=digest,
+                    html=prepared.html,
+                    markers=[list(keys) for keys in prepared.markers],
+                )
+                for digest, prepared in missing.items()
+            ],
+            ignore_conflicts=True,
+        )
+    known |= missing
+    return [known[digest] for digest in digests]
