@@ -25,14 +25,29 @@ API_PAGE_SIZE = 20
 
 ReviewStatus = Literal["submitted", "under_review", "approved"]
 
-api = NinjaAPI(
+
+class ReadOnlyAPI(NinjaAPI):
+    """The API, whose operations are registered for GET and HEAD: a HEAD runs the
+    GET (so its status, ETag, Last-Modified and 304s are the GET's) and the server
+    drops the body, as for Django's own views. The description lists the GETs only:
+    a HEAD entry would repeat each GET's operation id, which OpenAPI wants unique."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            operations.pop("head", None)
+        return schema
+
+
+api = ReadOnlyAPI(
     title="Medreview API",
     version="1",
     description=(
         "Read-only access to the published articles, exactly as their public pages "
         "show them: the latest approved version when there is one. Every answer has "
         "an ETag and a Last-Modified date; send If-None-Match or If-Modified-Since "
-        "to get 304 Not Modified when nothing changed."
+        "to get 304 Not Modified when nothing changed. Every GET also answers HEAD: "
+        "the same status and headers, without the body."
     ),
     urls_namespace="api",
     openapi_url="/schema/",
@@ -131,7 +146,8 @@ class NotFound(Schema):
     detail: str
 
 
-@api.get(
+@api.api_operation(
+    ["GET", "HEAD"],
     "/articles/",
     response=ArticleListPage,
     summary="List and search the published articles",
@@ -175,7 +191,8 @@ def article_list(
     }
 
 
-@api.get(
+@api.api_operation(
+    ["GET", "HEAD"],
     "/articles/{slug}/",
     response={200: ArticleDetail, 404: NotFound},
     summary="One published article, as its page shows it",

@@ -107,6 +107,11 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 
+# History reasons are editors' and reviewers' own words (why a round ended, why an
+# earlier version came back): kept whole, never cut to a column's width. The forms
+# and services bound what may be typed (editorial.models.REASON_MAX_LENGTH).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -5,7 +5,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from editorial.models import FollowUpQuestion, Recommendation, ReviewAssignment
+from editorial.models import (
+    REASON_MAX_LENGTH,
+    FollowUpQuestion,
+    Recommendation,
+    ReviewAssignment,
+)
 
 
 class ReopenForm(forms.Form):
@@ -14,7 +19,23 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is the article reopened?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
+        max_length=REASON_MAX_LENGTH,
+    )
+
+
+class RestoreForm(forms.Form):
+    """The optional reason an editor gives for bringing back an earlier version;
+    it is kept in history and given to the reviewers of a round the restore ends."""
+
+    reason = forms.CharField(
+        label=_("Reason for restoring (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        max_length=REASON_MAX_LENGTH,
+        help_text=_(
+            "Shown on the timeline, and to the reviewers when the restore ends "
+            "their round."
+        ),
     )
 
 

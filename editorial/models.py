@@ -12,6 +12,11 @@ from articles.models import Article, ArticleStatus
 from config.fsm import WorkflowModelMixin
 from reviewers.models import AdvisoryBoardMember
 
+# The longest reason an editor may give for an edit that ends a round, a restore or
+# a reopening. History keeps it whole (a text column), so the bound is enforced where
+# it is typed: the forms and the services say so instead of cutting it.
+REASON_MAX_LENGTH = 1000
+
 
 class EditorialPolicy(models.Model):
     """The editorial policy shown at /editorial-policy/; the latest row is current."""

@@ -31,7 +31,11 @@ from references.lookups import (
     lookup_identifier,
 )
 from references.models import LinkCheck, Reference, ReferenceNotice
-from references.selectors import references_with_identifiers
+from references.selectors import (
+    references_with_identifiers,
+    references_without_identifiers_like,
+    work_key,
+)
 from references.services import references_import
 
 IMPORT_SIGNING_SALT = "references.import.preview"
@@ -225,6 +229,7 @@ class ReferenceAdmin(ReadOnlyHistoryAdmin):
         ).first()
         if existing is not None:
             return self._already_in_library(request, existing)
+        self._warn_of_likely_duplicates(request, draft)
         messages.info(
             request,
             _(
@@ -256,6 +261,23 @@ class ReferenceAdmin(ReadOnlyHistoryAdmin):
         return HttpResponseRedirect(
             reverse("admin:references_reference_change", args=[existing.pk])
         )
+
+    def _warn_of_likely_duplicates(self, request, draft: ReferenceDraft) -> None:
+        key = work_key(title=draft.title, year=draft.year, source=draft.source)
+        for existing in references_without_identifiers_like([key]).get(key, []):
+            messages.warning(
+                request,
+                format_html(
+                    _(
+                        "Likely already in the library, without identifiers: "
+                        "“{}” [@{}] has the same title, year and journal. Cite it, "
+                        "or add these identifiers to it, rather than saving this "
+                        "one."
+                    ),
+                    existing.title,
+                    existing.citation_key,
+                ),
+            )
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
         """Paste many identifiers or upload a file; preview, then save the new ones."""

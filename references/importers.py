@@ -19,7 +19,11 @@ from references.identifiers import parse_identifier
 from references.lookups import NotFound, ServiceUnavailable, lookup_identifier
 from references.lookups.drafts import ReferenceDraft, guess_kind, vancouver_name
 from references.models import Reference
-from references.selectors import references_with_identifiers
+from references.selectors import (
+    references_with_identifiers,
+    references_without_identifiers_like,
+    work_key,
+)
 
 MAX_ENTRIES = 100
 NBIB_PMID = re.compile(r"^PMID-\s*(\d+)\s*$", re.M)
@@ -155,6 +159,9 @@ class ImportRow:
     text: str
     draft: ReferenceDraft | None = None
     duplicates: list[Reference] = field(default_factory=list)
+    # In the library without identifiers, with the same title, year and journal:
+    # likely the same work, so the row is offered unticked.
+    likely_duplicates: list[Reference] = field(default_factory=list)
     error: str = ""
     new_index: int | None = None  # its place among the new drafts in the preview
 
@@ -212,7 +219,25 @@ def import_rows(entries: list[ImportEntry]) -> list[ImportRow]:
                 )
             )
         rows.append(row)
+    _find_likely_duplicates(rows)
     return rows
+
+
+def _find_likely_duplicates(rows: list[ImportRow]) -> None:
+    """A work typed in by hand has no identifier to match: match the new drafts on
+    title, year and journal instead, in one query for the whole import."""
+    keys = {
+        id(row): work_key(
+            title=row.draft.title, year=row.draft.year, source=row.draft.source
+        )
+        for row in rows
+        if row.is_new
+    }
+    found = references_without_identifiers_like(keys.values())
+    for row in rows:
+        key = keys.get(id(row))
+        if key is not None:
+            row.likely_duplicates = found.get(key, [])
 
 
 def unavailable_message(error: ServiceUnavailable) -> str:

@@ -1,5 +1,10 @@
 """Reads of the reference library that need care."""
 
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from references.models import Reference
@@ -24,3 +29,48 @@ def references_with_identifiers(
     if nct_number and not (doi or pmid or pmcid):
         match |= Q(nct_number__iexact=nct_number, doi="", pmid="", pmcid="")
     return Reference.objects.filter(match)
+
+
+WorkKey = tuple[str, int, str]
+
+
+def work_key(*, title: str, year: int | None, source: str) -> WorkKey | None:
+    """What names a work that has no identifier: its title, year and journal, compared
+    ignoring case, accents, punctuation and spacing. None when one of them is missing:
+    a title alone is too common a match to call a duplicate."""
+    title, source = _plain(title), _plain(source)
+    if not (title and year and source):
+        return None
+    return (title, year, source)
+
+
+def references_without_identifiers_like(
+    keys: Iterable[WorkKey | None],
+) -> dict[WorkKey, list[Reference]]:
+    """References typed in without a DOI, PMID or PMCID whose title, year and journal
+    match one of ``keys``: likely the very work an import finds by its identifier.
+    One query, whatever the number of keys."""
+    wanted = {key for key in keys if key is not None}
+    if not wanted:
+        return {}
+    found: dict[WorkKey, list[Reference]] = defaultdict(list)
+    candidates = Reference.objects.filter(
+        year__in={year for _title, year, _source in wanted},
+        doi="",
+        pmid="",
+        pmcid="",
+    ).order_by("pk")
+    for reference in candidates:
+        key = work_key(
+            title=reference.title, year=reference.year, source=reference.source
+        )
+        if key in wanted:
+            found[key].append(reference)
+    return dict(found)
+
+
+def _plain(text: str) -> str:
+    """“Non–Small Cell Lung Cancer.” and “non-small cell lung cancer” alike."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[\W_]+", " ", letters.casefold()).split())

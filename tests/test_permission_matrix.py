@@ -16,7 +16,8 @@ Roles, in the order of each expectation string:
 
 Statuses: a number, or ``L`` for a redirect to a sign-in page (the admin's or the
 site's). A request is a GET unless the entry says ``post``; a POST sends no data, so
-a permitted one usually answers with the form's errors, never changing anything.
+a permitted one usually answers with the form's errors, never changing anything. The
+API's routes are also requested with HEAD, which must answer as their GET does.
 Every request runs in a savepoint rolled back afterwards, so no request changes
 what the next one sees.
 
@@ -455,3 +456,28 @@ def test_each_role_gets_the_expected_status_on_every_url(role):
         f"As {role}:\n" + "\n".join(differences) + "\nFix the view, or, if the new "
         "status is intended, change the entry in tests/test_permission_matrix.py."
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_answers_head_as_it_answers_get(role):
+    """The JSON API is read with GET and HEAD alike, by every role: a new API route
+    registered for GET only would answer HEAD with 405."""
+    world = build_site_world()
+    user = world.users()[role]
+    api_routes = [route for route in project_routes() if route.startswith("api/")]
+    assert "api/articles/<slug>/" in api_routes
+
+    differences = []
+    for route in api_routes:
+        entry = ROUTES[route]
+        expected = entry.expected.split()[ROLES.index(role)]
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        response = client.head(entry.path(world))
+        if observed_status(response) != expected:
+            differences.append(
+                f"{route!r} (HEAD): expected {expected}, got {response.status_code}"
+            )
+    assert not differences, f"As {role}:\n" + "\n".join(differences)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from editorial import services
+from editorial.models import REASON_MAX_LENGTH
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -16,7 +17,7 @@ class ArticleAdminForm(forms.ModelForm):
     revision_reason = forms.CharField(
         label=_("Reason for this edit"),
         required=False,
-        max_length=1000,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
         help_text=_(
             "Needed when the edit ends a review round: shown on the timeline, in the "

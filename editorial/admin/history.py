@@ -21,6 +21,7 @@ from articles.selectors import (
     latest_approved_version,
 )
 from editorial import selectors, services
+from editorial.forms import RestoreForm
 
 TIMELINE_PAGE_SIZE = 100
 
@@ -138,11 +139,17 @@ class ArticleHistoryViewsMixin:
         if moment is None:
             raise Http404
         if request.method == "GET":
-            return self._restore_confirmation(request, article, moment)
+            return self._restore_confirmation(request, article, moment, RestoreForm())
+        form = RestoreForm(request.POST)
+        if not form.is_valid():
+            return self._restore_confirmation(request, article, moment, form)
         restored = self.run_service(
             request,
             lambda: services.article_restore(
-                article=article, moment=moment, user=request.user
+                article=article,
+                moment=moment,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
             ),
         )
         if restored is not None:
@@ -159,7 +166,7 @@ class ArticleHistoryViewsMixin:
             reverse("admin:articles_article_change", args=[article.pk])
         )
 
-    def _restore_confirmation(self, request, article, moment):
+    def _restore_confirmation(self, request, article, moment, form: RestoreForm):
         try:
             past = article_content_as_of(article=article, moment=moment)
         except Article.DoesNotExist as error:
@@ -176,6 +183,7 @@ class ArticleHistoryViewsMixin:
                 new_label=_format(moment),
                 moment=moment,
                 review_warning=services.revision_warning(article=article),
+                form=form,
             ),
         )
 

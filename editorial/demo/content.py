@@ -206,6 +206,9 @@ REFERENCES = (
         pmid="28586279",
         nct_number="NCT02075840",
     ),
+    # No identifiers: none was checked against PubMed or the publisher for this one.
+    # Importing its PMCID or DOI is caught by the title, year and journal instead
+    # (docs/editing.md), so it is not added twice.
     DemoReference(
         citation_key="asco2019-sequencing",
         kind=RESEARCH,

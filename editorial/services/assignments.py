@@ -155,9 +155,13 @@ def assignment_decline(
         assignment = reviewer_assignment(assignment, user)
         _require_invited(assignment)
         assignment.decline(note=note)
-        save_assignment(
-            assignment, user=user, reason=_("declined by %(user)s") % {"user": user}
-        )
+        reason = _("declined by %(user)s") % {"user": user}
+        if note.strip():
+            reason = _("%(declined)s: %(note)s") % {
+                "declined": reason,
+                "note": note.strip(),
+            }
+        save_assignment(assignment, user=user, reason=reason)
         notifications.assignment_answered(assignment)
         approve_if_enough_after_leaving(article, assignment, user)
     return assignment

@@ -5,11 +5,10 @@ then its assignments, then their reminders. Two actions on one article therefore
 queue behind each other instead of deadlocking.
 """
 
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from articles.models import Article
-from editorial.models import ReviewAssignment
+from editorial.models import REASON_MAX_LENGTH, ReviewAssignment
 from editorial.reminders import reminders_plan
 
 
@@ -44,15 +43,21 @@ def locked_assignment(
 def save_with_history(instance, *, user, reason: str) -> None:
     if user is not None:
         instance._history_user = user
-    instance._change_reason = fitted_reason(instance, reason)
+    instance._change_reason = reason
     instance.save()
 
 
-def fitted_reason(instance, reason: str) -> str:
-    """The reason cut to the history column (an editor's reason can be longer; it is
-    kept whole where it is shown to reviewers: the closing note and the email)."""
-    field = instance.history.model._meta.get_field("history_change_reason")
-    return Truncator(reason).chars(field.max_length)
+def require_reason_fits(reason: str) -> None:
+    """Refuse an editor's reason longer than the forms allow: history keeps every
+    reason whole, so the bound is on what is typed, never a cut afterwards."""
+    if len(reason) > REASON_MAX_LENGTH:
+        raise WorkflowError(
+            _(
+                "The reason is too long: at most %(limit)s characters (it has "
+                "%(length)s). Shorten it; nothing was changed."
+            )
+            % {"limit": REASON_MAX_LENGTH, "length": len(reason)}
+        )
 
 
 def save_assignment(assignment: ReviewAssignment, *, user, reason: str) -> None:

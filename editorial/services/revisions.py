@@ -26,7 +26,12 @@ from articles.services import article_content_restore
 from editorial import notifications, selectors
 from editorial.models import ReviewAssignment
 from editorial.save_moments import one_moment
-from editorial.services.common import WorkflowError, locked_article, save_with_history
+from editorial.services.common import (
+    WorkflowError,
+    locked_article,
+    require_reason_fits,
+    save_with_history,
+)
 from editorial.services.rounds import close_round
 from references.models import Reference
 
@@ -112,8 +117,31 @@ def article_content_save(
     ``write_related`` (sections) under the article's lock.
 
     Raises ``StaleEditError`` when the content changed but the review moved on since
-    ``seen``, and ``WorkflowError`` when the save would end a round without a reason.
+    ``seen``, and ``WorkflowError`` when the save would end a round without a reason
+    or with one longer than ``REASON_MAX_LENGTH``.
     """
+    require_reason_fits(reason)
+    return _content_save(
+        article=article,
+        user=user,
+        values=values,
+        write_related=write_related,
+        reason=reason,
+        seen=seen,
+    )
+
+
+def _content_save(
+    *,
+    article: Article,
+    user: AbstractBaseUser,
+    values: Mapping[str, Any],
+    write_related: Callable[[Article], None] | None,
+    reason: str,
+    seen: SeenState | None = None,
+) -> ContentSave:
+    """``article_content_save`` once the reason is known to fit; a restore's reason
+    wraps the editor's own words, so only theirs are measured."""
     with transaction.atomic(), one_moment():
         locked = locked_article(article)
         before = _readers_view(locked)
@@ -178,16 +206,22 @@ def _section_change(
 
 
 def article_restore(
-    *, article: Article, moment: datetime.datetime, user: AbstractBaseUser
+    *,
+    article: Article,
+    moment: datetime.datetime,
+    user: AbstractBaseUser,
+    reason: str = "",
 ) -> ContentSave:
     """Make the working copy what it was at ``moment``.
 
-    The restore is itself an edit: recorded in history with the user and the date
-    restored, and a reviewed article goes back to Submitted for review (the restore
-    is the reason given to the reviewers of a round it ends).
+    The restore is itself an edit: recorded in history with the user, the date
+    restored and the editor's ``reason`` if given, and a reviewed article goes back
+    to Submitted for review (the restore and its reason are what the reviewers of a
+    round it ends are told).
     """
     if not user.has_perm("articles.restore_article_version"):
         raise WorkflowError(_("Only editors may restore an earlier version."))
+    require_reason_fits(reason)
     date = formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
     try:
         past = article_content_as_of(article=article, moment=moment)
@@ -199,15 +233,20 @@ def article_restore(
         raise WorkflowError(
             _("The working copy is already the version of %(date)s.") % {"date": date}
         )
-    reason = _("restored the version of %(date)s") % {"date": date}
-    return article_content_save(
+    restored = _("restored the version of %(date)s") % {"date": date}
+    if reason.strip():
+        restored = _("%(restored)s: %(reason)s") % {
+            "restored": restored,
+            "reason": reason.strip(),
+        }
+    return _content_save(
         article=article,
         user=user,
         values={name: past[name] for name in Article.CONTENT_FIELDS},
         write_related=lambda locked: article_content_restore(
-            article=locked, past=past, user=user, reason=reason
+            article=locked, past=past, user=user, reason=restored
         ),
-        reason=reason,
+        reason=restored,
     )
 
 

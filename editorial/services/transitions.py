@@ -11,7 +11,12 @@ from articles.models import Article, ArticleStatus
 from editorial import selectors
 from editorial.models import AssignmentState, ReviewAssignment
 from editorial.services.assignments import invite
-from editorial.services.common import WorkflowError, locked_article, save_with_history
+from editorial.services.common import (
+    WorkflowError,
+    locked_article,
+    require_reason_fits,
+    save_with_history,
+)
 from editorial.services.rounds import round_freeze
 
 logger = logging.getLogger(__name__)
@@ -116,6 +121,7 @@ def article_reopen(*, article: Article, user: AbstractBaseUser, reason: str) -> 
     the approved version meanwhile."""
     if not reason.strip():
         raise WorkflowError(_("Say why the article is reopened."))
+    require_reason_fits(reason)
     with transaction.atomic():
         article = locked_article(article)
         if article.status != ArticleStatus.APPROVED:

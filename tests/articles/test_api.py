@@ -175,6 +175,11 @@ def test_the_openapi_description_is_valid_and_matches_real_answers(
     description = client.get("/api/schema/").json()
     assert description["openapi"].startswith("3.1")
     validate_openapi(description)
+    # HEAD is answered for every GET without an entry of its own.
+    assert {method for path in description["paths"].values() for method in path} == {
+        "get"
+    }
+    assert client.head("/api/schema/").status_code == 200
 
     answers = {
         "/api/articles/": client.get("/api/articles/?page=1"),
@@ -212,3 +217,42 @@ def test_api_queries_do_not_grow_with_articles(client, django_assert_max_num_que
         assert client.get(f"/api/articles/{article.slug}/").status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(f"/api/articles/{article.slug}/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/articles/", "/api/articles/{slug}/"])
+def test_head_answers_like_get_without_a_body(client, approved_article, path):
+    url = path.format(slug=approved_article.slug)
+    got = client.get(url)
+
+    head = client.head(url)
+
+    assert head.status_code == 200
+    assert head.content == b""
+    for header in ("ETag", "Last-Modified", "Content-Type"):
+        assert head[header] == got[header], header
+    assert head["Content-Length"] == got["Content-Length"]
+    same = client.head(url, headers={"If-None-Match": got["ETag"]})
+    assert (same.status_code, same.content, same["ETag"]) == (304, b"", got["ETag"])
+    since = client.head(url, headers={"If-Modified-Since": got["Last-Modified"]})
+    assert since.status_code == 304
+
+
+@pytest.mark.django_db
+def test_head_of_an_unknown_article_or_page_is_not_found(client):
+    ArticleFactory()
+    unknown = client.head("/api/articles/no-such-article/")
+    assert (unknown.status_code, unknown.content) == (404, b"")
+    assert unknown["Content-Type"] == "application/json; charset=utf-8"
+    assert client.head("/api/articles/?page=9").status_code == 404
+    assert client.head("/api/articles/?page=0").status_code == 422
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("path", ["/api/articles/", "/api/articles/{slug}/"])
+def test_the_api_stays_read_only(client, approved_article, method, path):
+    url = path.format(slug=approved_article.slug)
+    answer = getattr(client, method)(url)
+    assert answer.status_code == 405
+    assert "HEAD" in answer["Allow"] and "GET" in answer["Allow"]

@@ -349,3 +349,21 @@ def test_desk_actions_need_post(workflow, article, client, reviewer_one):
     assert client.get(desk_url(assignment, "accept")).status_code == 405
     assignment.refresh_from_db()
     assert assignment.state == AssignmentState.INVITED
+
+
+@pytest.mark.django_db
+def test_a_long_decline_reason_reaches_the_editors_timeline_whole(
+    workflow, article, client, editor, reviewer_one
+):
+    note = "I consulted for the maker of osimertinib until last spring. " * 25
+    assert len(note) > 1000
+    (assignment,) = workflow.invite(article, reviewer_one)
+    client.force_login(reviewer_one.user)
+
+    client.post(desk_url(assignment, "decline"), {"note": note})
+
+    record = assignment.history.latest()
+    assert record.history_change_reason == f"declined by ruiz: {note.strip()}"
+    client.force_login(editor)
+    timeline = text(client.get(f"/admin/articles/article/{article.pk}/timeline/"))
+    assert note.strip() in timeline

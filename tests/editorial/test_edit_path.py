@@ -296,3 +296,78 @@ def test_a_body_stored_before_normalisation_is_not_an_edit(
 
     assert response.status_code == 302
     assert workflow_state(article) == before
+
+
+def long_reason(length: int) -> str:
+    """An editor's reason of ``length`` characters, with markup that must show as
+    text and its last words at the very end, where a cut would fall."""
+    words = "The 2024 guideline <b>now</b> covers squamous tumours & small biopsies. "
+    end = " Last words of the reason."
+    return (words * (length // len(words) + 1))[: length - len(end)] + end
+
+
+@pytest.mark.django_db
+def test_a_long_reason_ending_a_round_is_kept_whole_in_history_and_shown(
+    workflow, article, editor, client, reviewer_one
+):
+    reason = long_reason(600)
+    (assignment,) = workflow.send_to_review(article, reviewer_one)
+    client.force_login(editor)
+    data = form_with_an_edited_section(client, article, revision_reason=reason)
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 302
+    assert article.history.latest().history_change_reason == (
+        f"{reason}: round 1 closed, back to Submitted"
+    )
+    assert assignment.history.latest().history_change_reason == (
+        f"round closed: {reason}"
+    )
+    timeline = client.get(f"/admin/articles/article/{article.pk}/timeline/")
+    assert html.escape(reason) in timeline.content.decode()
+    assert "<b>now</b>" not in timeline.content.decode()
+    history_page = client.get(f"/admin/articles/article/{article.pk}/history/")
+    assert html.escape(reason) in history_page.content.decode()
+    client.force_login(reviewer_one.user)
+    desk = client.get(f"/review/{assignment.pk}/")
+    assert html.escape(reason) in desk.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_reason_over_the_limit_is_refused_and_nothing_changes(
+    workflow, article, editor, client, reviewer_one
+):
+    workflow.send_to_review(article, reviewer_one)
+    before = workflow_state(article)
+    client.force_login(editor)
+    data = form_with_an_edited_section(
+        client, article, revision_reason=long_reason(1001)
+    )
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert "Ensure this value has at most 1000 characters (it has 1001)." in (
+        html.unescape(response.content.decode())
+    )
+    assert workflow_state(article) == before
+    assert article.sections.get(order=1).body == ORIGINAL_GUIDELINE_TEXT
+
+
+@pytest.mark.django_db
+def test_the_services_refuse_a_reason_over_the_limit(
+    workflow, article, editor, reviewer_one
+):
+    workflow.send_to_review(article, reviewer_one)
+    before = workflow_state(article)
+
+    with pytest.raises(services.WorkflowError, match="at most 1000 characters"):
+        services.article_content_save(
+            article=article,
+            user=editor,
+            values={"title": "A new title"},
+            reason=long_reason(1001),
+        )
+
+    assert workflow_state(article) == before

@@ -366,3 +366,34 @@ def test_demo_article_has_a_patient_version_of_every_section(debug_on, client, h
     assert "A sample of the tumor (a biopsy)" in sections[0].normalised_text
     # The patient text cites the same sources with the same numbers.
     assert sections[0].find("a", class_="citation").text == "1"
+
+
+@pytest.mark.django_db
+def test_importing_a_demo_reference_by_its_identifier_is_flagged_as_already_there(
+    debug_on, client, recorded_services
+):
+    """The demo's ASCO educational review has no identifiers; its PMCID, imported,
+    finds the same title, year and journal and is not added a second time."""
+    load_demo()
+    demo = Reference.objects.get(citation_key="asco2019-sequencing")
+    assert (demo.doi, demo.pmid, demo.pmcid) == ("", "", "")
+    client.force_login(get_user_model().objects.get(username="editor"))
+    import_url = "/admin/references/reference/import/"
+
+    preview = client.post(import_url, {"identifiers": "PMC6373987"})
+
+    (row,) = preview.context["rows"]
+    assert row.draft.pmcid == "PMC6373987"
+    assert row.likely_duplicates == [demo]
+    page = preview.content.decode()
+    assert "Likely already there" in page
+    assert "same title, year and journal" in page
+    assert "[@asco2019-sequencing]" in page
+    assert 'name="include" value="0" checked' not in page
+    added = client.post(
+        import_url,
+        {"save": "1", "payload": preview.context["payload"]},
+        follow=True,
+    )
+    assert "No reference was chosen" in added.content.decode()
+    assert Reference.objects.filter(title__icontains="sequencing agents").count() == 1

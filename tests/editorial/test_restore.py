@@ -10,12 +10,14 @@ from django.contrib.messages import get_messages
 
 from articles.models import ArticleStatus, Section
 from editorial import services
+from editorial.models import AssignmentState
 from tests.editorial.conftest import (
     ORIGINAL_GUIDELINE_TEXT,
     ORIGINAL_RESEARCH_TEXT,
     make_editor,
     workflow_state,
 )
+from tests.editorial.test_edit_path import long_reason
 
 NEW_TITLE = "Which tumours need molecular testing, and when?"
 EDITED_TEXT = "Test every advanced tumour, squamous ones included [@guide2024]."
@@ -233,3 +235,54 @@ def test_restore_first_shows_what_will_change_and_changes_nothing(
     assert "Saving ends round 2: the 1 reviewer's assignment will be closed" in page
     assert 'method="post"' in page
     assert workflow_state(article) == before
+
+
+@pytest.mark.django_db
+def test_a_long_reason_for_a_restore_is_kept_whole_and_given_to_the_reviewers(
+    workflow, article, editor, client, reviewer_one
+):
+    reason = long_reason(600)
+    workflow.approve_with(article, reviewer_one)
+    edit_everything(article, editor)
+    workflow.send_to_review(article)
+    (assignment,) = article.review_assignments.filter(round=2)
+    client.force_login(editor)
+    moment = restore_moments(client, article)[-1]
+    confirmation = client.get(restore_url(article), {"moment": moment})
+    assert 'name="reason"' in confirmation.content.decode()
+
+    response = client.post(restore_url(article), {"moment": moment, "reason": reason})
+
+    assert response.status_code == 302
+    record = article.history.latest()
+    assert record.history_change_reason.startswith("restored the version of")
+    assert record.history_change_reason.endswith(
+        f": {reason}: round 2 closed, back to Submitted"
+    )
+    assignment.refresh_from_db()
+    assert assignment.state == AssignmentState.CANCELLED
+    assert assignment.closing_note.endswith(reason)
+    assert assignment.history.latest().history_change_reason.endswith(reason)
+    timeline = client.get(f"/admin/articles/article/{article.pk}/timeline/")
+    assert html.escape(reason) in timeline.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_restore_reason_over_the_limit_is_refused_and_nothing_changes(
+    approved_then_edited, article, editor, client
+):
+    client.force_login(editor)
+    before = workflow_state(article)
+
+    response = client.post(
+        restore_url(article),
+        {"moment": approved_then_edited.isoformat(), "reason": long_reason(1001)},
+    )
+
+    assert response.status_code == 200
+    page = html.unescape(response.content.decode())
+    assert "Ensure this value has at most 1000 characters (it has 1001)." in page
+    assert 'name="reason"' in page
+    assert workflow_state(article) == before
+    article.refresh_from_db()
+    assert article.title == NEW_TITLE

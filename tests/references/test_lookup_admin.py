@@ -392,3 +392,34 @@ def test_a_refused_import_names_the_reference_and_saves_nothing(editor_client, d
     assert "Nothing was added" in message
     assert "“Metastatic non-small cell lung cancer" in message
     assert Reference.objects.count() == 1
+
+
+def test_a_work_typed_in_without_identifiers_is_pointed_out_when_looked_up(
+    editor_client, recorded_services
+):
+    typed = ReferenceFactory(
+        citation_key="asco-sequencing",
+        title=(
+            "Advanced non-small cell lung cancer: sequencing agents in the "
+            "EGFR-mutated/ALK-rearranged populations"
+        ),
+        source="Am Soc Clin Oncol Educ Book",
+        year=2019,
+        doi="",
+        pmid="",
+    )
+    other_year = ReferenceFactory(
+        title=typed.title, source=typed.source, year=2018, doi="", pmid=""
+    )
+
+    response = editor_client.get(LOOKUP_URL, {"identifier": "PMC6373987"}, follow=True)
+    preview = editor_client.post(IMPORT_URL, {"identifiers": "PMC6373987"})
+
+    (message,) = [text for text in messages_of(response) if "Likely" in text]
+    assert "[@asco-sequencing]" in message
+    assert "same title, year and journal" in message
+    assert response.context["adminform"].form.initial["pmcid"] == "PMC6373987"
+    (row,) = preview.context["rows"]
+    assert row.likely_duplicates == [typed]
+    assert other_year not in row.likely_duplicates
+    assert Reference.objects.count() == 2
