@@ -18,6 +18,11 @@ comes first and answers before any other middleware or the view runs. Only reque
 that carry no session or messages cookie are served from or stored in the cache; a
 signed-in reader always gets a fresh page. When the cache is unreachable (django-redis
 ignores the error) the generation reads as missing and pages are rendered every time.
+
+The article lists (``/`` and the specialty pages, by status and page, but never a
+search: a search's words are the reader's own and endless) are stored the same way
+under one generation for all lists, replaced with every change an article page's
+generation sees (``article_lists_changed``).
 """
 
 import threading
@@ -34,10 +39,11 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, set_response_etag
-from django.utils.http import parse_http_date_safe
+from django.utils.http import parse_http_date_safe, urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 
-from articles.models import Audience
+from articles.models import ArticleStatus, Audience
 from articles.selectors import ArticlePage
 
 ARTICLE_PAGE_VIEW = "articles:detail"
@@ -51,6 +57,35 @@ def generation_key(slug: str) -> str:
 def page_key(*, slug: str, language: str, audience: str) -> str:
     # The day is part of the key: "Cite this page" shows the date of access.
     return f"article-page:{slug}:{language}:{audience}:{timezone.localdate()}"
+
+
+ARTICLE_LIST_VIEWS = {"articles:list", "articles:specialty"}
+CACHED_VIEWS = {ARTICLE_PAGE_VIEW, *ARTICLE_LIST_VIEWS}
+LIST_GENERATION_KEY = "article-list:generation"
+# What a stored list may be asked for: status, specialty, page. Anything else (a
+# search, a parameter the page does not know, a value no list has) is rendered and
+# not stored, so odd addresses cannot fill the cache.
+LIST_PARAMETERS = {
+    "status": lambda value: value in ArticleStatus.values or value == "",
+    "specialty": lambda value: (
+        len(value) <= 100 and (value == "" or slugify(value) == value)
+    ),
+    "page": lambda value: value.isdigit() and len(value) <= 4,
+}
+
+
+def list_key(request: HttpRequest, *, language: str) -> str | None:
+    """The key of a storable list request, else None."""
+    asked = request.GET
+    if any(
+        name not in LIST_PARAMETERS
+        or len(asked.getlist(name)) != 1
+        or not LIST_PARAMETERS[name](asked[name])
+        for name in asked
+    ):
+        return None
+    query = urlencode(sorted(asked.items()))
+    return f"article-list:{request.path}:{query}:{language}:{timezone.localdate()}"
 
 
 def chosen_audience(request: HttpRequest) -> tuple[str, bool]:
@@ -95,17 +130,26 @@ def article_page_changed(*, slug: str) -> None:
     """Make every stored page of this article unreachable, now and again once the
     current transaction commits: a page rendered in between, from rows not yet
     committed, is then unreachable too."""
-    _replace_generation(slug)
-    transaction.on_commit(lambda: _replace_generation(slug))
+    _replace_generation(generation_key(slug))
 
 
-def _replace_generation(slug: str) -> None:
-    cache.set(generation_key(slug), uuid.uuid4().hex, timeout=None)
+def article_lists_changed() -> None:
+    """Make every stored article list unreachable, the same way."""
+    _replace_generation(LIST_GENERATION_KEY)
 
 
-def current_generation(slug: str) -> str | None:
-    """The article's generation, created if missing; None when the cache is down."""
-    key = generation_key(slug)
+def _replace_generation(key: str) -> None:
+    _replace(key)
+    transaction.on_commit(lambda: _replace(key))
+
+
+def _replace(key: str) -> None:
+    cache.set(key, uuid.uuid4().hex, timeout=None)
+
+
+def current_generation(key: str) -> str | None:
+    """The generation under ``key``, created if missing; None when the cache is
+    down."""
     generation = cache.get(key)
     if generation is None:
         cache.add(key, uuid.uuid4().hex, timeout=None)
@@ -114,7 +158,8 @@ def current_generation(slug: str) -> str | None:
 
 
 class ArticlePageCacheMiddleware:
-    """Serve and store the anonymous article page (see the module's docstring).
+    """Serve and store the anonymous article page and article lists (see the
+    module's docstring).
 
     First in the middleware list: a stored page carries the headers the whole stack
     gave it (security headers, ETag, Cache-Control), and a warm hit skips the stack.
@@ -124,24 +169,28 @@ class ArticlePageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        slug = self._article_slug(request)
+        view_name, kwargs = self._view(request)
         if (
-            slug is None
+            view_name is None
             or not request_is_shareable(request)
             or (settings.SECURE_SSL_REDIRECT and not request.is_secure())
         ):
             return self.get_response(request)
-        audience, remember = chosen_audience(request)
-        if remember:
-            # The answer sets the audience cookie: the view writes it.
-            return self.get_response(request)
+        language = translation.get_language_from_request(request)
+        if view_name == ARTICLE_PAGE_VIEW:
+            audience, remember = chosen_audience(request)
+            if remember:
+                # The answer sets the audience cookie: the view writes it.
+                return self.get_response(request)
+            key = page_key(slug=kwargs["slug"], language=language, audience=audience)
+            generation_name = generation_key(kwargs["slug"])
+        else:
+            key = list_key(request, language=language)
+            if key is None:
+                return self.get_response(request)
+            generation_name = LIST_GENERATION_KEY
         request.get_host()  # a host not allowed is refused as usual, never served
-        key = page_key(
-            slug=slug,
-            language=translation.get_language_from_request(request),
-            audience=audience,
-        )
-        generation = current_generation(slug)
+        generation = current_generation(generation_name)
         if generation is not None:
             page = _stored_page(key, generation)
             if page is not None:
@@ -154,14 +203,17 @@ class ArticlePageCacheMiddleware:
         return response
 
     @staticmethod
-    def _article_slug(request: HttpRequest) -> str | None:
+    def _view(request: HttpRequest) -> tuple[str | None, dict]:
         try:
             match = resolve(request.path_info)
         except Resolver404:
-            return None
-        if match.view_name != ARTICLE_PAGE_VIEW:
-            return None
-        return match.kwargs["slug"]
+            return None, {}
+        if (
+            match.view_name == ARTICLE_PAGE_VIEW
+            or match.view_name in ARTICLE_LIST_VIEWS
+        ):
+            return match.view_name, match.kwargs
+        return None, {}
 
 
 # Pages this process served lately, by key and generation: a warm hit then reads only

@@ -1,5 +1,5 @@
-"""Keeps the cached article pages, and the list pages' date, current when an article
-changes."""
+"""Keeps the cached article pages and lists, and the list pages' date, current when an
+article changes."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -17,6 +17,7 @@ def expire_article_page(sender, instance: Article, **kwargs) -> None:
     """Every save of the article (content, sections, corrections of cited
     references, status, dates, publication) makes its cached pages unreachable."""
     page_cache.article_page_changed(slug=instance.slug)
+    page_cache.article_lists_changed()
     http_caching.content_changed("articles")
 
 
@@ -39,6 +40,7 @@ def expire_approved_article_page(
     )
     if slug is not None:  # else the article is being deleted and expires itself
         page_cache.article_page_changed(slug=slug)
+        page_cache.article_lists_changed()
         http_caching.content_changed("articles")
     if sender is ApprovedVersion:
         http_caching.content_changed("board")

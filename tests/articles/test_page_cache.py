@@ -3,6 +3,7 @@ validators (ETag, Last-Modified) and a Cache-Control a CDN can follow."""
 
 import datetime
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -393,3 +394,85 @@ def test_a_cached_page_is_not_served_to_a_host_the_site_does_not_answer_to(
     assert client.get(url, headers={"host": "medreview.example.org"}).status_code == 200
 
     assert client.get(url, headers={"host": "evil.example"}).status_code == 400
+
+
+# --- The article lists ------------------------------------------------------------
+
+
+def list_titles(client, path: str, **params) -> list[str]:
+    response = client.get(path, params)
+    assert response.status_code == 200
+    return re.findall(
+        r'<h2><a href="/articles/[^"]+/">([^<]+)</a>', response.content.decode()
+    )
+
+
+def test_a_warm_article_list_is_served_without_any_database_query(
+    client, approved_article
+):
+    first = client.get("/", {"status": "approved"})
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/", {"status": "approved"})
+
+    assert second.status_code == 200
+    assert len(queries) == 0
+    assert second.content == first.content
+    assert second["Last-Modified"] == first["Last-Modified"]
+
+
+def test_a_list_shows_each_new_article_approval_and_withdrawal_at_once(
+    client, approved_article
+):
+    assert list_titles(client, "/") == [approved_article.title]
+
+    newer = ArticleFactory(title="Is re-biopsy needed at progression?")
+    assert list_titles(client, "/") == [newer.title, approved_article.title]
+    assert list_titles(client, "/", status="approved") == [approved_article.title]
+
+    SectionFactory(article=newer, body="Yes, when a new driver is likely.")
+    approve(newer)
+    assert newer.title in list_titles(client, "/", status="approved")
+
+    services.article_content_save(
+        article=approved_article, user=EditorFactory(), values={"published": False}
+    )
+    assert list_titles(client, "/") == [newer.title]
+
+
+def test_a_search_is_never_kept(client, approved_article):
+    client.get("/", {"q": "EGFR"})
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/", {"q": "EGFR"})
+
+    assert response.status_code == 200
+    assert len(queries) > 0
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"status": "<script>"},
+        {"page": "1" * 50},
+        {"specialty": "Not A Slug"},
+        {"utm_source": "mail"},
+    ],
+)
+def test_odd_list_addresses_are_answered_but_not_kept(client, approved_article, params):
+    client.get("/", params)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/", params)
+
+    assert response.status_code in (200, 404)
+    assert len(queries) > 0
+
+
+def test_a_signed_in_reader_gets_a_list_of_their_own(client, approved_article):
+    client.get("/")  # the shared list is stored
+    client.force_login(EditorFactory())
+
+    page = client.get("/").content.decode()
+
+    assert "Sign out" in page
