@@ -197,7 +197,10 @@ def main() -> None:
             f"{figures['median_ms']:>11.1f}{figures['p95_ms']:>9.1f}"
             f"{figures['html_kb']:>9.1f}"
         )
-    print("Queries include BEGIN and COMMIT: each request runs in one transaction.")
+    print(
+        "Queries include BEGIN and COMMIT where the request runs in a transaction "
+        "(not the public article page and lists, which only read)."
+    )
 
 
 if __name__ == "__main__":

@@ -142,7 +142,10 @@ def main() -> None:
             f"{count:>9}  {label:<18}{figures['queries']:>8}"
             f"{figures['median_ms']:>11.1f}{figures['p95_ms']:>9.1f}"
         )
-    print("Queries include BEGIN and COMMIT: each request runs in one transaction.")
+    print(
+        "Queries include BEGIN and COMMIT where the request runs in a transaction "
+        "(not the public article page and lists, which only read)."
+    )
 
 
 if __name__ == "__main__":

@@ -13,9 +13,10 @@ from references.models import Reference
 from tests.articles.factories import ArticleFactory, EditorFactory, SectionFactory
 from tests.references.factories import ReferenceFactory
 
-# Article (with writer), latest approved version, sections, citations, corrections,
-# confirmed notes on cited works, plus the transaction's BEGIN and COMMIT.
-MAX_ARTICLE_PAGE_QUERIES = 8
+# Article (with writer), latest approved version, sections, citations with their
+# references, the prepared section texts, corrections, confirmed notes on cited
+# works; no transaction (the public pages only read).
+MAX_ARTICLE_PAGE_QUERIES = 7
 
 
 @pytest.fixture
