@@ -19,10 +19,11 @@ that carry no session or messages cookie are served from or stored in the cache;
 signed-in reader always gets a fresh page. When the cache is unreachable (django-redis
 ignores the error) the generation reads as missing and pages are rendered every time.
 
-The article lists (``/`` and the specialty pages, by status and page, but never a
-search: a search's words are the reader's own and endless) are stored the same way
-under one generation for all lists, replaced with every change an article page's
-generation sees (``article_lists_changed``).
+The API's article (``/api/articles/<slug>/``) is stored under its article's
+generation too. The article lists (``/`` and the specialty pages, by status and
+page, but never a search: a search's words are the reader's own and endless) are
+stored the same way under one generation for all lists, replaced with every change
+an article page's generation sees (``article_lists_changed``).
 """
 
 import threading
@@ -60,7 +61,8 @@ def page_key(*, slug: str, language: str, audience: str) -> str:
 
 
 ARTICLE_LIST_VIEWS = {"articles:list", "articles:specialty"}
-CACHED_VIEWS = {ARTICLE_PAGE_VIEW, *ARTICLE_LIST_VIEWS}
+API_ARTICLE_VIEW = "api:article_detail"
+CACHED_VIEWS = {ARTICLE_PAGE_VIEW, API_ARTICLE_VIEW, *ARTICLE_LIST_VIEWS}
 LIST_GENERATION_KEY = "article-list:generation"
 # What a stored list may be asked for: status, specialty, page. Anything else (a
 # search, a parameter the page does not know, a value no list has) is rendered and
@@ -184,6 +186,12 @@ class ArticlePageCacheMiddleware:
                 return self.get_response(request)
             key = page_key(slug=kwargs["slug"], language=language, audience=audience)
             generation_name = generation_key(kwargs["slug"])
+        elif view_name == API_ARTICLE_VIEW:
+            if request.GET:
+                return self.get_response(request)
+            # Both audiences are in the answer; the day, for the dates it shows.
+            key = f"api-article:{kwargs['slug']}:{language}:{timezone.localdate()}"
+            generation_name = generation_key(kwargs["slug"])
         else:
             key = list_key(request, language=language)
             if key is None:
@@ -208,10 +216,7 @@ class ArticlePageCacheMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return None, {}
-        if (
-            match.view_name == ARTICLE_PAGE_VIEW
-            or match.view_name in ARTICLE_LIST_VIEWS
-        ):
+        if match.view_name in CACHED_VIEWS:
             return match.view_name, match.kwargs
         return None, {}
 

@@ -476,3 +476,25 @@ def test_a_signed_in_reader_gets_a_list_of_their_own(client, approved_article):
     page = client.get("/").content.decode()
 
     assert "Sign out" in page
+
+
+# --- The API's article ------------------------------------------------------------
+
+
+def test_the_apis_article_is_kept_like_its_page_and_follows_each_approval(
+    client, approved_article
+):
+    url = f"/api/articles/{approved_article.slug}/"
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url)
+    assert len(queries) == 0
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+    edit(approved_article.sections.get(), CORRECTED_TEXT)
+    assert FIRST_TEXT in client.get(url).json()["sections"][0]["html"]
+    approve(approved_article)
+
+    assert CORRECTED_TEXT in client.get(url).json()["sections"][0]["html"]
