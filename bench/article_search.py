@@ -1,12 +1,14 @@
 """How the public list, its search and the JSON API scale with the number of articles.
 
-Builds 100, then 1,000 published articles (five sections each, every other one
-approved, so half the rows are read from a frozen approved version) in a throwaway
-test database, requests the list, a search, a filtered search and the API list
-through Django's test client, and prints per request: queries, median and
-95th-percentile time. The developer's own database is never touched.
+Builds 100, then 1,000, then 10,000 published articles (five sections each, every
+other one approved, so half the rows are read from a frozen approved version) in a
+throwaway test database, requests the list, a search, a filtered search, the filters
+alone, a specialty page, the API list and the API search through Django's test
+client, and prints per request: queries, median and 95th-percentile time. The
+developer's own database is never touched.
 
-Run from the project's root: ``python bench/article_search.py [--requests 20]``.
+Run from the project's root:
+``python bench/article_search.py [--requests 20] [--counts 100 1000 10000]``.
 With ``DATABASE_URL`` set to PostgreSQL the search is full-text search; on SQLite it
 is the word-by-word fallback.
 """
@@ -29,13 +31,16 @@ from django.utils import timezone  # noqa: E402
 
 from articles.models import ApprovedVersion, Article, Section  # noqa: E402
 
-COUNTS = (100, 1000)
+COUNTS = (100, 1000, 10000)
 SPECIALTIES = ("Oncology", "Cardiology", "Neurology", "Dermatology")
 DRUGS = ("osimertinib", "apixaban", "levetiracetam", "dupilumab", "metformin")
 URLS = (
     ("list, page 1", "/"),
     ("search", "/?q=osimertinib+resistance"),
     ("search + filters", "/?q=osimertinib&status=approved&specialty=oncology"),
+    ("filters", "/?status=approved&specialty=oncology"),
+    ("specialty page", "/specialties/oncology/"),
+    ("API list", "/api/articles/"),
     ("API search", "/api/articles/?q=osimertinib+resistance"),
 )
 
@@ -104,6 +109,13 @@ def build_articles(start: int, count: int, author) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument(
+        "--counts",
+        type=int,
+        nargs="+",
+        default=list(COUNTS),
+        help="the article counts to build, in increasing order",
+    )
     arguments = parser.parse_args()
 
     setup_test_environment()
@@ -116,7 +128,7 @@ def main() -> None:
         author = get_user_model().objects.create_user("bench-editor")
         client = Client()
         built = 0
-        for count in COUNTS:
+        for count in arguments.counts:
             print(f"Building {count} articles…", flush=True)
             build_articles(built, count - built, author)
             built = count
