@@ -18,7 +18,7 @@ from pydantic import Field
 
 from articles import discovery, selectors
 from articles.forms import QUERY_MAX_LENGTH
-from articles.models import Article, ArticleStatus, Audience
+from articles.models import Article, ArticleStatus, Audience, ListedArticle
 from config.http import conditional_get, set_last_modified
 
 API_PAGE_SIZE = 20
@@ -157,15 +157,12 @@ def article_list(
     request: HttpRequest, response: HttpResponse, filters: Query[ArticleQuery]
 ):
     articles = discovery.article_search(
-        filters=discovery.ArticleFilters(query=filters.q, status=filters.status or "")
-    )
-    if filters.specialty:
-        specialty = discovery.specialty_by_slug(slug=filters.specialty)
-        articles = (
-            articles.filter(shown_specialty=specialty.name)
-            if specialty
-            else articles.none()
+        filters=discovery.ArticleFilters(
+            query=filters.q,
+            status=filters.status or "",
+            specialty=filters.specialty or "",
         )
+    )
     paginator = Paginator(articles, API_PAGE_SIZE)
     if filters.page > max(paginator.num_pages, 1):
         raise HttpError(
@@ -199,15 +196,16 @@ def article_list(
 )
 @decorate_view(conditional_get)
 def article_detail(request: HttpRequest, response: HttpResponse, slug: str):
-    article = discovery.shown_articles().filter(slug=slug).first()
-    if article is None:
+    listed = ListedArticle.objects.filter(slug=slug).select_related("article").first()
+    if listed is None:
         return Status(404, {"detail": "No published article has this slug."})
+    article = listed.article
     page = selectors.article_page(article=article)
     for_patients = selectors.body_from_content(
         page.content, audience=Audience.PATIENT, reader_notes=page.reader_notes
     )
     set_last_modified(response, _latest(article.modified, page.last_reviewed))
-    return _summary(request, article) | {
+    return _summary(request, listed) | {
         "keywords": [
             word.strip() for word in page.content["keywords"].split(",") if word.strip()
         ],
@@ -261,21 +259,21 @@ def article_detail(request: HttpRequest, response: HttpResponse, slug: str):
     }
 
 
-def _summary(request: HttpRequest, article: Article) -> dict:
-    """An article read through ``discovery.shown_articles``."""
+def _summary(request: HttpRequest, listed: ListedArticle) -> dict:
+    """An article as the public list shows it."""
     return {
-        "slug": article.slug,
-        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "slug": listed.slug,
+        "url": request.build_absolute_uri(listed.get_absolute_url()),
         "api_url": request.build_absolute_uri(
-            reverse("api:article_detail", kwargs={"slug": article.slug})
+            reverse("api:article_detail", kwargs={"slug": listed.slug})
         ),
-        "title": article.shown_title,
-        "summary": article.shown_summary,
-        "specialty": article.shown_specialty,
-        "status": article.shown_status,
-        "status_label": str(ArticleStatus(article.shown_status).label),
-        "last_reviewed": article.last_reviewed,
-        "last_updated": article.shown_last_updated,
+        "title": listed.title,
+        "summary": listed.summary,
+        "specialty": listed.specialty,
+        "status": listed.status,
+        "status_label": str(ArticleStatus(listed.status).label),
+        "last_reviewed": listed.last_reviewed,
+        "last_updated": listed.last_updated,
     }
 
 

@@ -61,5 +61,5 @@ class ArticleSearchForm(forms.Form):
         return ArticleFilters(
             query=data.get("q", ""),
             status=data.get("status", ""),
-            specialty=specialty.name if specialty else "",
+            specialty=specialty.slug if specialty else "",
         )

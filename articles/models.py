@@ -3,6 +3,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -634,3 +636,77 @@ class PreparedText(models.Model):
 
     def __str__(self):
         return self.digest
+
+
+class SearchIndex(GinIndex):
+    """A GIN index on PostgreSQL. SQLite has no GIN (and no search vector to fill:
+    it searches the stored texts), so there it is an ordinary index of the empty
+    column, and the same migrations run on both."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return models.Index.create_sql(self, model, schema_editor, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
+class ListedArticle(models.Model):
+    """A published article as the public lists show it: what its page shows (the
+    latest approved version when there is one, otherwise the working copy), stored
+    so that listing, filtering, ordering and searching are plain indexed reads.
+
+    A row exists exactly while its article is published. It is derived, never
+    edited: ``articles.listing.refresh_listing`` rewrites it, in the same
+    transaction, on every save that can change the page (see ``articles.signals``).
+    """
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="listing",
+        verbose_name=_("article"),
+    )
+    slug = models.SlugField(_("slug"), max_length=200)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("short answer"), blank=True)
+    specialty = models.CharField(_("specialty"), max_length=100, blank=True)
+    specialty_slug = models.CharField(_("specialty slug"), max_length=300, blank=True)
+    status = models.CharField(
+        _("review status shown"), max_length=20, choices=ArticleStatus.choices
+    )
+    last_reviewed = models.DateTimeField(_("last reviewed"), null=True, blank=True)
+    last_updated = models.DateTimeField(_("last updated"))
+    sections_text = models.TextField(
+        _("sections text"),
+        blank=True,
+        help_text=_("Headings and texts of every section, both audiences."),
+    )
+    # Filled on PostgreSQL only: title (A), short answer (B), sections (C).
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["-last_updated", "-pk"]
+        verbose_name = _("listed article")
+        verbose_name_plural = _("listed articles")
+        indexes = [
+            # The list's order, alone and after each filter.
+            models.Index(fields=["-last_updated", "-article"], name="listing_newest"),
+            models.Index(
+                fields=["status", "-last_updated", "-article"],
+                name="listing_status_newest",
+            ),
+            models.Index(
+                fields=["specialty_slug", "-last_updated", "-article"],
+                name="listing_specialty_newest",
+            ),
+            # The specialties menu reads the index alone.
+            models.Index(fields=["specialty", "specialty_slug"], name="listing_names"),
+            models.Index(fields=["slug"], name="listing_slug"),
+            SearchIndex(fields=["search_vector"], name="listing_search"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})

@@ -1,10 +1,11 @@
-"""Keeps the cached article pages and lists, and the list pages' date, current when an
-article changes."""
+"""Keeps the cached article pages and lists, the stored rows of the public lists, and
+the list pages' date, current when an article changes."""
 
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from articles import page_cache
+from articles import listing, page_cache
 from articles.models import ApprovedVersion, Article, Correction, Section
 from config import http_caching
 from references.models import ReferenceNotice
@@ -63,3 +64,25 @@ def expire_pages_of_writer(sender, instance: Writer, **kwargs) -> None:
     """Bylines are read live from the writer's profile."""
     for slug in instance.articles.values_list("slug", flat=True):
         page_cache.article_page_changed(slug=slug)
+
+
+@receiver(post_save, sender=Article)
+@receiver(post_save, sender=ApprovedVersion)
+@receiver(post_delete, sender=ApprovedVersion)
+@receiver(post_save, sender=Section)
+@receiver(post_delete, sender=Section)
+def refresh_listed_article(
+    sender, instance: Article | ApprovedVersion | Section, **kwargs
+) -> None:
+    """Whatever saved it (the editorial services, the admin, a data load), a change
+    of an article's fields, status, publication, sections or approved versions is
+    written to its list row in the same transaction. Deleting the article deletes
+    the row with it: its sections and versions going too is no reason to rewrite
+    it (which would recreate the row of an article being deleted)."""
+    origin = kwargs.get("origin")
+    if isinstance(origin, Article) or (
+        isinstance(origin, QuerySet) and origin.model is Article
+    ):
+        return
+    article_id = instance.pk if sender is Article else instance.article_id
+    listing.refresh_listing(article_id=article_id)

@@ -2,8 +2,7 @@
 
 from django.contrib.sitemaps import Sitemap
 
-from articles.discovery import shown_articles
-from articles.models import ArticleStatus
+from articles.models import ArticleStatus, ListedArticle
 
 
 class ApprovedArticleSitemap(Sitemap):
@@ -11,10 +10,8 @@ class ApprovedArticleSitemap(Sitemap):
     and ask search engines not to index them."""
 
     def items(self):
-        return (
-            shown_articles()
-            .filter(shown_status=ArticleStatus.APPROVED)
-            .order_by("-last_reviewed", "-pk")
+        return ListedArticle.objects.filter(status=ArticleStatus.APPROVED).order_by(
+            "-last_reviewed", "-pk"
         )
 
     def lastmod(self, article):

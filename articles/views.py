@@ -40,7 +40,7 @@ def article_list(request, specialty_slug: str = ""):
     form = ArticleSearchForm(request.GET or None, specialties=specialties)
     filters = form.filters()
     if specialty:
-        filters = replace(filters, specialty=specialty.name)
+        filters = replace(filters, specialty=specialty.slug)
     page = Paginator(
         discovery.article_search(filters=filters), ARTICLES_PER_PAGE
     ).get_page(request.GET.get("page"))

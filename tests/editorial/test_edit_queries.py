@@ -7,8 +7,10 @@ from articles.models import Section
 from editorial import services
 from tests.articles.factories import SectionFactory
 
-MAX_SECTION_SAVE_QUERIES = 36  # measured: 34, one reviewer told
-MAX_ARTICLE_SAVE_QUERIES = 12  # measured: 9
+# Measured: 39, one reviewer told; four of them rewrite the article's list row, once
+# after the section's save and once after the article's.
+MAX_SECTION_SAVE_QUERIES = 41
+MAX_ARTICLE_SAVE_QUERIES = 12  # measured: 11, two of them rewriting the list row
 
 
 @pytest.fixture(params=[2, 60], ids=["2 sections", "60 sections"])
