@@ -328,3 +328,16 @@ def test_the_migration_lists_the_articles_published_before_it(client):
     assert list_shows(client, approved) == page_shows(approved)
     assert found_by(client, "statins") == [approved.slug]
     assert found_by(client, "cholesterol") == [approved.slug]
+
+
+@pytest.mark.django_db
+def test_a_specialty_page_lists_every_spelling_of_its_specialty(client):
+    capitalised = ArticleFactory(specialty="Oncology")
+    lower_case = ArticleFactory(specialty="oncology")
+
+    page = client.get("/specialties/oncology/").text
+    menu = client.get("/").text
+
+    assert capitalised.get_absolute_url() in page
+    assert lower_case.get_absolute_url() in page
+    assert menu.count('href="/specialties/oncology/"') == 3  # menu and two rows
