@@ -34,7 +34,9 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Concat
 from django.utils.text import slugify
 
+from articles import page_cache
 from articles.models import Article, ArticleStatus, ListedArticle
+from config import http_caching
 
 # Searched in each section, frozen or live.
 SEARCHED_SECTION_FIELDS = ("heading", "body", "patient_body")
@@ -247,6 +249,9 @@ def rebuild_listings(
             _write_batch(article_model, listing_model, batch)
         if progress is not None:
             progress(min(start + batch_size, len(ids)), len(ids))
+    # Lists the page cache stored were rendered from the rows before.
+    page_cache.article_lists_changed()
+    http_caching.content_changed("articles")
     return len(ids)
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -124,7 +125,9 @@ PUBLIC_LISTS = {
 
 
 def list_queries(client, member) -> tuple[dict[str, int], dict]:
-    """Queries per public list, and the answers (each a 200)."""
+    """Queries per public list rendered (not served by the page cache), and the
+    answers (each a 200)."""
+    cache.clear()
     counts, answers = {}, {}
     for name, url in PUBLIC_LISTS.items():
         path = f"/advisory-board/{member.slug}/" if url == "member" else url

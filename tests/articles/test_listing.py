@@ -286,7 +286,9 @@ def test_rebuild_listings_rewrites_every_row_and_drops_unpublished_ones(
     other = ArticleFactory(title="Statins after a stroke", specialty="Neurology")
     draft = ArticleFactory(published=False)
     # Rows gone stale the way only writes outside Django can make them.
-    ListedArticle.objects.filter(pk=article.pk).update(title="Stale", status="x")
+    ListedArticle.objects.filter(pk=article.pk).update(
+        title="Stale", status="under_review"
+    )
     ListedArticle.objects.filter(pk=other.pk).delete()
     ListedArticle.objects.create(
         article=draft,
@@ -295,6 +297,7 @@ def test_rebuild_listings_rewrites_every_row_and_drops_unpublished_ones(
         status="submitted",
         last_updated=draft.last_updated,
     )
+    assert "Stale" in client.get("/").text  # and kept by the page cache
     output = StringIO()
 
     call_command("rebuild_listings", batch_size=1, stdout=output)
@@ -308,6 +311,10 @@ def test_rebuild_listings_rewrites_every_row_and_drops_unpublished_ones(
     assert list_shows(client, other) == page_shows(other)
     assert list_shows(client, draft) is None
     assert found_by(client, "statins") == [other.slug]
+    home = client.get("/").text
+    assert other.get_absolute_url() in home
+    assert "Stale" not in home
+    assert draft.get_absolute_url() not in home
 
 
 # Migrating back and forth needs real commits; the rows the migrations made (the
