@@ -13,12 +13,17 @@ never an old rendering.
 """
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 
+from django.db import DatabaseError, transaction
+
 from articles import markdown
 from articles.models import PreparedText
+
+logger = logging.getLogger(__name__)
 
 RENDERER_FINGERPRINT = hashlib.sha256(
     b"\0".join(
@@ -59,17 +64,33 @@ def prepared_texts(
         if digest not in known and digest not in missing:
             missing[digest] = markdown.prepare(text)
     if missing:
-        # Two readers may prepare the same text at once: the second insert is a no-op.
-        PreparedText.objects.bulk_create(
-            [
-                PreparedText(
-                    digest=digest,
-                    html=prepared.html,
-                    markers=[list(keys) for keys in prepared.markers],
-                )
-                for digest, prepared in missing.items()
-            ],
-            ignore_conflicts=True,
-        )
+        _keep(missing)
     known |= missing
     return [known[digest] for digest in digests]
+
+
+def _keep(prepared: dict[str, markdown.PreparedText]) -> None:
+    """Store new renderings for the next reader. Two readers may prepare the same
+    text at once: the second insert is a no-op. Keeping is only a saving, so a
+    database that refuses the write (a full disk, a read-only replica) costs the
+    next reader a rendering, never this reader the page; the savepoint keeps the
+    request's own transaction usable."""
+    try:
+        with transaction.atomic():
+            PreparedText.objects.bulk_create(
+                [
+                    PreparedText(
+                        digest=digest,
+                        html=text.html,
+                        markers=[list(keys) for keys in text.markers],
+                    )
+                    for digest, text in prepared.items()
+                ],
+                ignore_conflicts=True,
+            )
+    except DatabaseError:
+        logger.warning(
+            "Could not keep %d prepared section texts; they will be rendered again.",
+            len(prepared),
+            exc_info=True,
+        )

@@ -92,3 +92,36 @@ def test_the_live_preview_of_typed_text_keeps_nothing(
 
     assert "<strong>b</strong>" in preview.body.sections[2].html
     assert PreparedText.objects.count() == 0
+
+
+@pytest.fixture
+def inserts_refused(django_db_blocker):
+    """PostgreSQL refusing every new prepared text, as a full disk or a read-only
+    replica would: a real error from the server, not a stand-in."""
+    statements = [
+        """CREATE FUNCTION refuse_prepared_text() RETURNS trigger AS $$
+           BEGIN RAISE EXCEPTION 'could not extend file: No space left on device';
+           END $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER refuse_prepared_text BEFORE INSERT ON articles_preparedtext
+           FOR EACH ROW EXECUTE FUNCTION refuse_prepared_text()""",
+    ]
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER refuse_prepared_text ON articles_preparedtext")
+        cursor.execute("DROP FUNCTION refuse_prepared_text()")
+
+
+@pytest.mark.postgres
+def test_a_database_refusing_to_keep_renderings_still_serves_every_page(
+    client, uncached, reference_page_article, inserts_refused, caplog
+):
+    page = article_html(client, reference_page_article)
+    again = article_html(client, reference_page_article)
+
+    assert 'href="#ref-1"' in page
+    assert again == page
+    assert PreparedText.objects.count() == 0
+    assert "Could not keep" in caplog.text
