@@ -274,8 +274,8 @@ def test_the_assignment_page_reads_a_fixed_number_of_queries(
 ):
     """Session, user, assignment, the working copy, the frozen version, earlier
     rounds, the editors' notes on cited works, the prepared section texts (and
-    their insert, read for the first time): none of it is read per section or
-    reference."""
+    their insert in a savepoint, read for the first time): none of it is read per
+    section or reference."""
     for order in range(3, 23):
         SectionFactory(
             article=second_round[reviewer_two].article,
@@ -284,7 +284,7 @@ def test_the_assignment_page_reads_a_fixed_number_of_queries(
         )
     client.force_login(reviewer_two.user)
 
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         response = client.get(desk_url(second_round[reviewer_two]))
 
     assert response.status_code == 200
