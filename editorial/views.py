@@ -280,8 +280,10 @@ def respond(request, token: str):
             "editorial/respond.html",
             {"done": True, "assignment": assignment, "action": action},
         )
-    if request.method != "GET":
-        return render(request, "editorial/respond.html", {"error": ""}, status=405)
+    if request.method not in ("GET", "HEAD"):
+        refused = render(request, "editorial/respond.html", {"error": ""}, status=405)
+        refused["Allow"] = "GET, HEAD, POST"
+        return refused
     return confirmation_page(DeclineForm())
 
 

@@ -237,3 +237,19 @@ def test_the_link_of_a_superseded_invitation_is_refused(
     response = client.post(new_links["accept"])
     assert response.status_code == 200
     assert state_of(new) == AssignmentState.ACCEPTED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_a_link_answers_nothing_but_reading_and_the_confirming_post(
+    frozen, invite, article, reviewer_one, client, method
+):
+    assignment, links = invite(article, reviewer_one)
+
+    response = getattr(client, method)(links["accept"])
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, POST"
+    assert state_of(assignment) == AssignmentState.INVITED
+    # A mail scanner checking the link with HEAD is answered like a reader.
+    assert client.head(links["accept"]).status_code == 200
