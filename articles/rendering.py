@@ -14,16 +14,19 @@ never an old rendering.
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
 
 from articles import markdown
-from articles.models import PreparedText
+from articles.models import ApprovedVersion, PreparedText, Section
 
 logger = logging.getLogger(__name__)
+
+# Renderings deleted per statement by ``prune_prepared_texts``.
+PRUNE_BATCH_SIZE = 1000
 
 RENDERER_FINGERPRINT = hashlib.sha256(
     b"\0".join(
@@ -94,3 +97,38 @@ def _keep(prepared: dict[str, markdown.PreparedText]) -> None:
             len(prepared),
             exc_info=True,
         )
+
+
+def texts_in_use() -> set[str]:
+    """The digests of every text a page can show: each section's professional and
+    patient text and every approved version's."""
+    digests = set()
+    for body, patient_body in Section.objects.values_list("body", "patient_body"):
+        digests |= {text_digest(body), text_digest(patient_body)}
+    for content in ApprovedVersion.objects.values_list("content", flat=True).iterator():
+        for section in content.get("sections", []):
+            digests.add(text_digest(section.get("body", "")))
+            digests.add(text_digest(section.get("patient_body", "")))
+    return digests
+
+
+def prune_prepared_texts(
+    *,
+    batch_size: int = PRUNE_BATCH_SIZE,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Delete the kept renderings no page shows any more (texts since edited, older
+    renderers); returns how many. A rendering deleted while a reader needs it is
+    only rendered again."""
+    in_use = texts_in_use()
+    stale = [
+        digest
+        for digest in PreparedText.objects.values_list("digest", flat=True).iterator()
+        if digest not in in_use
+    ]
+    for start in range(0, len(stale), batch_size):
+        batch = stale[start : start + batch_size]
+        PreparedText.objects.filter(digest__in=batch).delete()
+        if progress:
+            progress(min(start + batch_size, len(stale)), len(stale))
+    return len(stale)

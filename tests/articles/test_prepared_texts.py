@@ -1,13 +1,17 @@
 """Each section text's Markdown is rendered once and kept: a page the cache does not
 hold only numbers its citations, and never shows an old rendering."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import rendering
 from articles.models import PreparedText
 from articles.selectors import SectionDraft, draft_preview
+from articles.tasks import prune_prepared_texts
 from editorial import services
 from tests.articles.factories import EditorFactory
 
@@ -125,3 +129,35 @@ def test_a_database_refusing_to_keep_renderings_still_serves_every_page(
     assert again == page
     assert PreparedText.objects.count() == 0
     assert "Could not keep" in caplog.text
+
+
+def test_pruning_drops_only_renderings_no_page_shows(
+    client, uncached, reference_page_article
+):
+    article_html(client, reference_page_article)
+    section = reference_page_article.sections.first()
+    section.body = "A newer text for this section [@esmo2023]."
+    services.section_save(section=section, user=EditorFactory())
+    before = article_html(client, reference_page_article)
+    kept = PreparedText.objects.count()
+    output = StringIO()
+
+    call_command("prune_prepared_texts", stdout=output)
+
+    assert PreparedText.objects.count() == kept - 1  # the earlier text's
+    assert "1 unused renderings deleted." in output.getvalue()
+    with CaptureQueriesContext(connection) as read:
+        assert article_html(client, reference_page_article) == before
+    assert not [q for q in read if q["sql"].startswith("INSERT")]
+
+
+def test_the_weekly_pruning_is_scheduled_and_runs(
+    client, uncached, reference_page_article, settings
+):
+    article_html(client, reference_page_article)
+    PreparedText.objects.create(digest="0" * 64, html="<p>An older rendering.</p>")
+    schedule = settings.CELERY_BEAT_SCHEDULE["prune-prepared-texts"]
+
+    assert schedule["task"] == "articles.tasks.prune_prepared_texts"
+    assert prune_prepared_texts.delay().get() == 1
+    assert not PreparedText.objects.filter(digest="0" * 64).exists()
