@@ -197,14 +197,17 @@ class ArticlePageCacheMiddleware:
             if key is None:
                 return self.get_response(request)
             generation_name = LIST_GENERATION_KEY
-        request.get_host()  # a host not allowed is refused as usual, never served
+        # The pages hold absolute links (canonical address, "Cite this page", the
+        # API's urls), so each origin the site answers to has its own copy. A host
+        # not allowed is refused here as usual, never served.
+        key = f"{request.scheme}://{request.get_host()}/{key}"
         generation = current_generation(generation_name)
         if generation is not None:
             page = _stored_page(key, generation)
             if page is not None:
                 return _replay(request, page)
         response = self.get_response(request)
-        if generation is not None and _storable(response):
+        if generation is not None and _storable(response, view_name=view_name):
             page = _page_from_response(response, generation)
             cache.set(key, page)
             _remember(key, page)
@@ -248,9 +251,22 @@ def _remember(key: str, page: dict) -> None:
             _local_pages.popitem(last=False)
 
 
-def _storable(response: HttpResponse) -> bool:
+def allow_storing(response: HttpResponse) -> None:
+    """The view vouches that this list answers an address the site links to (every
+    filter valid, the page number one that exists): without it a list is not
+    stored, so made-up addresses cannot fill the cache."""
+    response.medreview_list_storable = True
+
+
+def _storable(response: HttpResponse, *, view_name: str) -> bool:
     return (
-        response.status_code == 200 and not response.streaming and not response.cookies
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and (
+            view_name not in ARTICLE_LIST_VIEWS
+            or getattr(response, "medreview_list_storable", False)
+        )
     )
 
 

@@ -457,6 +457,11 @@ def test_a_search_is_never_kept(client, approved_article):
         {"page": "1" * 50},
         {"specialty": "Not A Slug"},
         {"utm_source": "mail"},
+        # Well formed, but no list the site links to: a made-up specialty, a page
+        # past the last one. A script could otherwise store endless copies.
+        {"specialty": "no-such-specialty-123"},
+        {"page": "9999"},
+        {"page": "01"},
     ],
 )
 def test_odd_list_addresses_are_answered_but_not_kept(client, approved_article, params):
@@ -498,3 +503,16 @@ def test_the_apis_article_is_kept_like_its_page_and_follows_each_approval(
     approve(approved_article)
 
     assert CORRECTED_TEXT in client.get(url).json()["sections"][0]["html"]
+
+
+def test_each_site_address_gets_pages_with_its_own_links(
+    client, approved_article, settings
+):
+    settings.ALLOWED_HOSTS = ["medreview.example", "www.medreview.example"]
+    url = f"/api/articles/{approved_article.slug}/"
+
+    first = client.get(url, HTTP_HOST="medreview.example").json()
+    other = client.get(url, HTTP_HOST="www.medreview.example").json()
+
+    assert first["url"].startswith("http://medreview.example/")
+    assert other["url"].startswith("http://www.medreview.example/")
