@@ -710,3 +710,23 @@ class ListedArticle(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+class UnreplacedGeneration(models.Model):
+    """A cached page generation that a change could not replace because the cache
+    did not answer (a Redis restart, a network pause).
+
+    When the cache answers again it still holds the old generation and the pages
+    stored under it; the sweep (``articles.tasks.replace_unreplaced_generations``,
+    every minute) replaces each noted generation, so a change made while the cache
+    was away shows at most about a minute after it is back.
+    """
+
+    key = models.CharField(max_length=250, primary_key=True)
+    noted_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("unreplaced cache generation")
+
+    def __str__(self):
+        return self.key

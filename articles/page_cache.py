@@ -26,6 +26,7 @@ stored the same way under one generation for all lists, replaced with every chan
 an article page's generation sees (``article_lists_changed``).
 """
 
+import logging
 import threading
 import uuid
 from collections import OrderedDict
@@ -33,7 +34,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -43,9 +44,12 @@ from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe, urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
+from django_redis.cache import RedisCache
 
-from articles.models import ArticleStatus, Audience
+from articles.models import ArticleStatus, Audience, UnreplacedGeneration
 from articles.selectors import ArticlePage
+
+logger = logging.getLogger(__name__)
 
 ARTICLE_PAGE_VIEW = "articles:detail"
 AUDIENCE_COOKIE = "medreview_audience"
@@ -146,7 +150,40 @@ def _replace_generation(key: str) -> None:
 
 
 def _replace(key: str) -> None:
-    cache.set(key, uuid.uuid4().hex, timeout=None)
+    if not _set_generation(key):
+        # The cache kept the old generation and may serve its pages once it answers
+        # again: note it for the sweep, in the database, which did answer.
+        logger.error(
+            "The cache did not take the new generation %s; the sweep will replace it "
+            "once the cache answers.",
+            key,
+        )
+        UnreplacedGeneration.objects.update_or_create(
+            key=key, defaults={"noted_at": timezone.now()}
+        )
+
+
+def _set_generation(key: str) -> bool:
+    """Whether the cache took a new generation under ``key``. django-redis answers a
+    write with True, or None when it ignored a connection error; Django's local
+    memory and dummy backends cannot lose one (their answer is always None)."""
+    written = cache.set(key, uuid.uuid4().hex, timeout=None)
+    return written is True or not isinstance(caches["default"], RedisCache)
+
+
+def replace_unreplaced_generations() -> int:
+    """Replace every generation a change could not replace; returns how many are
+    still waiting (the cache still does not answer)."""
+    waiting = 0
+    for noted in UnreplacedGeneration.objects.all():
+        if _set_generation(noted.key):
+            # A failure noted again meanwhile stays for the next sweep.
+            UnreplacedGeneration.objects.filter(
+                key=noted.key, noted_at__lte=noted.noted_at
+            ).delete()
+        else:
+            waiting += 1
+    return waiting
 
 
 def current_generation(key: str) -> str | None:

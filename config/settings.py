@@ -292,6 +292,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "references.tasks.check_cited_references",
         "schedule": crontab(hour=4, minute=30),
     },
+    "replace-unreplaced-generations": {
+        "task": "articles.tasks.replace_unreplaced_generations",
+        "schedule": 60,
+    },
     "prune-prepared-texts": {
         "task": "articles.tasks.prune_prepared_texts",
         "schedule": crontab(day_of_week="sun", hour=3, minute=15),

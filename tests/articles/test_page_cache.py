@@ -5,6 +5,7 @@ import datetime
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -16,8 +17,9 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article, Section
+from articles.models import Article, Section, UnreplacedGeneration
 from articles.services import approved_version_create
+from articles.tasks import replace_unreplaced_generations
 from editorial import services
 from editorial.models import EditorialPolicy
 from tests.articles.factories import ArticleFactory, EditorFactory, SectionFactory
@@ -516,3 +518,43 @@ def test_each_site_address_gets_pages_with_its_own_links(
 
     assert first["url"].startswith("http://medreview.example/")
     assert other["url"].startswith("http://www.medreview.example/")
+
+
+def test_a_change_made_while_the_cache_is_paused_shows_once_the_sweep_ran(
+    client, approved_article, own_redis
+):
+    """Redis answering again after a pause still holds the old generation and the
+    pages stored under it (a restart without persistence would have emptied it)."""
+    article_url = approved_article.get_absolute_url()
+    for url in ("/", article_url):
+        client.get(url)
+    assert approved_article.title in client.get("/").content.decode()
+
+    os.kill(own_redis.process.pid, signal.SIGSTOP)
+    try:
+        services.article_content_save(
+            article=approved_article, user=EditorFactory(), values={"published": False}
+        )
+    finally:
+        os.kill(own_redis.process.pid, signal.SIGCONT)
+    assert UnreplacedGeneration.objects.exists()
+
+    assert replace_unreplaced_generations.delay().get() == 0
+
+    assert approved_article.title not in client.get("/").content.decode()
+    assert client.get(article_url).status_code == 404
+    assert not UnreplacedGeneration.objects.exists()
+
+
+def test_the_sweep_keeps_what_the_cache_still_cannot_take(
+    client, approved_article, own_redis
+):
+    own_redis.stop()
+    edit(approved_article.sections.get(), CORRECTED_TEXT)
+
+    assert replace_unreplaced_generations.delay().get() > 0
+    assert UnreplacedGeneration.objects.exists()
+
+    own_redis.start()
+    assert replace_unreplaced_generations.delay().get() == 0
+    assert not UnreplacedGeneration.objects.exists()
