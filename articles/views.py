@@ -60,11 +60,11 @@ def article_list(request, specialty_slug: str = ""):
         },
     )
     http_caching.set_last_modified(response, "articles")
-    if (form.is_valid() if form.is_bound else True) and request.GET.get(
-        "page", "1"
-    ) == str(page.number):
-        # Only a list some reader could reach from the site's own links is shared:
-        # an unknown specialty or a page past the last is answered, never stored.
+    # Only a list some reader could reach from the site's own links is shared: an
+    # unknown specialty or a page past the last is answered, never stored.
+    filters_valid = not form.is_bound or form.is_valid()
+    page_exists = request.GET.get("page", "1") == str(page.number)
+    if filters_valid and page_exists:
         page_cache.allow_storing(response)
     return response
 
